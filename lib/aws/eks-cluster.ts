@@ -1,0 +1,344 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
+import { ClusterNetwork, NatGateways } from './network';
+import { managedNodeGroup } from './gpu-node-group';
+import { nodeRole, secureLaunchTemplate } from './node-infra';
+import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
+import { ConfigError } from '../core/errors';
+import { KubernetesVersion } from '../core/kubernetes-version';
+import { joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
+import { configureKubernetesProviders } from '../kubernetes/providers';
+import type { AiPlatform } from '../platform/ai-platform';
+import { ClusterCapabilities, ClusterKind, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
+import { ClusterBase } from '../platform/cluster-base';
+
+/** An existing VPC to place the cluster in. */
+export interface ExistingVpcProps {
+  /** The VPC id. */
+  readonly vpcId: string;
+  /** Private subnets (nodes, pods, control plane ENIs), at least two AZs. */
+  readonly privateSubnetIds: string[];
+  /**
+   * Public subnets (internet-facing load balancers).
+   * @default - none
+   */
+  readonly publicSubnetIds?: string[];
+}
+
+/** The small on-demand CPU node group that runs operators (Karpenter, KServe, Kueue...). */
+export interface SystemNodeGroupProps {
+  /** @default ['m6i.large'] */
+  readonly instanceTypes?: string[];
+  /** @default 2 */
+  readonly minNodes?: number;
+  /** @default 4 */
+  readonly maxNodes?: number;
+  /** @default 50 */
+  readonly diskGiB?: number;
+}
+
+/** Props of {@link EksCluster}. */
+export interface EksClusterProps {
+  /** AWS region, e.g. `us-east-1`. Checked against the platform's allowed regions. */
+  readonly region: string;
+  /**
+   * Availability zones of a new VPC (given explicitly so that the stack plans offline), two to six.
+   * Required unless `existingVpc` is given.
+   * @default - none
+   */
+  readonly availabilityZones?: string[];
+  /** @default KubernetesVersion.DEFAULT (1.33) */
+  readonly version?: KubernetesVersion;
+  /**
+   * EKS cluster name.
+   * @default - `<platform>-<id>`
+   */
+  readonly clusterName?: string;
+  /** CIDR of a new VPC (a /16 is expected: subnets are /19 private and /22 public). @default '10.0.0.0/16' */
+  readonly vpcCidr?: string;
+  /** NAT gateways of a new VPC. @default NatGateways.ONE_PER_AZ */
+  readonly natGateways?: NatGateways;
+  /** Place the cluster in an existing VPC instead of creating one. @default - a new VPC */
+  readonly existingVpc?: ExistingVpcProps;
+  /**
+   * Expose the Kubernetes API publicly. Off by default: the API is reachable only from the VPC
+   * (and peered networks). When on, limit it with `publicAccessCidrs`.
+   * @default false
+   */
+  readonly endpointPublicAccess?: boolean;
+  /** CIDRs allowed to reach a public endpoint. @default - none (required when endpointPublicAccess is true) */
+  readonly publicAccessCidrs?: string[];
+  /**
+   * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries.
+   * When empty, the identity that creates the cluster gets admin (EKS bootstrap).
+   * @default []
+   */
+  readonly adminPrincipalArns?: string[];
+  /** Control plane log types. @default ['api', 'audit', 'authenticator'] */
+  readonly controlPlaneLogTypes?: string[];
+  /** Retention of the control plane log group, days. @default 90 */
+  readonly logRetentionDays?: number;
+  /** System node group for operators. @default - 2 to 4 m6i.large on-demand nodes */
+  readonly systemNodes?: SystemNodeGroupProps;
+  /** Override EKS core add-on versions (`vpc-cni`, `coredns`, `kube-proxy`, `eks-pod-identity-agent`). @default - versions pinned in this library per Kubernetes version */
+  readonly addonVersions?: Record<string, string>;
+}
+
+const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+/**
+ * A new EKS cluster: VPC (or an existing one), control plane with KMS-encrypted secrets and a
+ * private endpoint, access entries, pinned core add-ons, a system node group, EKS Pod Identity
+ * for workloads, and Kubernetes/Helm providers for its addons and workloads stacks.
+ */
+export class EksCluster extends ClusterBase {
+  public readonly clusterName: string;
+  public readonly kind = ClusterKind.EKS;
+  public readonly region: string;
+  public readonly version: KubernetesVersion;
+  public readonly capabilities: ClusterCapabilities = { karpenter: false, managedNodeGroups: true, spot: true, workloadIdentity: true };
+  /** The `aws_eks_cluster` resource (escape hatch). */
+  public readonly resource: EksClusterResource;
+  /** The infra stack (always present for EKS). */
+  public readonly infraStack: TerraformStack;
+  public readonly vpcId: string;
+  public readonly privateSubnetIds: string[];
+  public readonly publicSubnetIds: string[];
+  /** IAM role of every node group of this cluster. */
+  public readonly nodeRole: IamRole;
+  /** The EKS Pod Identity agent add-on: pod identity associations need it. */
+  public readonly podIdentityAgent: EksAddon;
+
+  constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
+    super(platform, id, true);
+    const path = this.node.path;
+    validateDnsLabel(id, path, 'id');
+    this.region = props.region;
+    platform.checkRegion(path, 'region', props.region);
+    if (!Token.isUnresolved(props.region) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region)) {
+      throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');
+    }
+    this.version = props.version ?? KubernetesVersion.DEFAULT;
+    this.clusterName = validateEksClusterName(props.clusterName ?? `${platform.platformName}-${id}`, path, 'clusterName');
+    this.infraStack = this.stacks.infra!;
+    const infra = this.infraStack;
+
+    new AwsProvider(infra, 'aws', { region: props.region });
+
+    // Network: a new VPC over explicit AZs, or an existing one.
+    if (props.existingVpc) {
+      if (props.availabilityZones) {
+        throw new ConfigError(path, 'availabilityZones', props.availabilityZones, 'nothing when existingVpc is given (the subnets fix the zones)');
+      }
+      if (props.existingVpc.privateSubnetIds.length < 2) {
+        throw new ConfigError(path, 'existingVpc.privateSubnetIds', props.existingVpc.privateSubnetIds, 'at least two private subnets in different availability zones (EKS requires two AZs)');
+      }
+      this.vpcId = props.existingVpc.vpcId;
+      this.privateSubnetIds = [...props.existingVpc.privateSubnetIds];
+      this.publicSubnetIds = [...(props.existingVpc.publicSubnetIds ?? [])];
+    } else {
+      const azs = props.availabilityZones ?? [];
+      if (azs.length < 2 || azs.length > 6) {
+        throw new ConfigError(path, 'availabilityZones', props.availabilityZones, `two to six availability zones of ${props.region}, e.g. ["${props.region}a", "${props.region}b"] (given explicitly so the stack plans offline)`);
+      }
+      for (const az of azs) {
+        if (!Token.isUnresolved(az) && !Token.isUnresolved(props.region) && !az.startsWith(props.region)) {
+          throw new ConfigError(path, 'availabilityZones', az, `zones of the cluster region ${props.region}, e.g. "${props.region}a"`);
+        }
+      }
+      if (new Set(azs).size !== azs.length) {
+        throw new ConfigError(path, 'availabilityZones', azs, 'distinct availability zones');
+      }
+      const cidr = props.vpcCidr ?? '10.0.0.0/16';
+      if (!Token.isUnresolved(cidr) && !/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(cidr)) {
+        throw new ConfigError(path, 'vpcCidr', cidr, 'an IPv4 CIDR with a prefix of /16 to /24, e.g. "10.0.0.0/16"');
+      }
+      const network = new ClusterNetwork(infra, 'Network', {
+        clusterName: this.clusterName, cidr, availabilityZones: azs, natGateways: props.natGateways ?? NatGateways.ONE_PER_AZ,
+      });
+      this.vpcId = network.vpcId;
+      this.privateSubnetIds = network.privateSubnetIds;
+      this.publicSubnetIds = network.publicSubnetIds;
+    }
+
+    const publicAccess = props.endpointPublicAccess ?? false;
+    if (publicAccess && !(props.publicAccessCidrs?.length)) {
+      throw new ConfigError(path, 'publicAccessCidrs', props.publicAccessCidrs, 'the CIDRs allowed to reach the public endpoint, e.g. ["203.0.113.0/24"] (an open 0.0.0.0/0 endpoint must be asked for explicitly)');
+    }
+    if (!publicAccess && props.publicAccessCidrs?.length) {
+      throw new ConfigError(path, 'publicAccessCidrs', props.publicAccessCidrs, 'nothing unless endpointPublicAccess is true');
+    }
+    const logTypes = props.controlPlaneLogTypes ?? ['api', 'audit', 'authenticator'];
+    for (const t of logTypes) {
+      if (!LOG_TYPES.includes(t)) throw new ConfigError(path, 'controlPlaneLogTypes', t, `one of ${LOG_TYPES.join(', ')}`);
+    }
+
+    const key = new KmsKey(infra, 'SecretsKey', {
+      description: `EKS secrets encryption for ${this.clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    new KmsAlias(infra, 'SecretsKeyAlias', { name: `alias/eks/${this.clusterName}`, targetKeyId: key.keyId });
+
+    const clusterRole = new IamRole(infra, 'ClusterRole', {
+      namePrefix: joinName([this.clusterName, 'cluster'], 38),
+      assumeRolePolicy: trustPolicy(['eks.amazonaws.com'], ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(infra, 'ClusterRolePolicy', {
+      role: clusterRole.name, policyArn: managedPolicyArn(props.region, 'AmazonEKSClusterPolicy'),
+    });
+    const logGroup = new CloudwatchLogGroup(infra, 'ControlPlaneLogs', {
+      name: `/aws/eks/${this.clusterName}/cluster`,
+      retentionInDays: props.logRetentionDays ?? 90,
+    });
+
+    const admins = props.adminPrincipalArns ?? [];
+    this.resource = new EksClusterResource(infra, 'Resource', {
+      name: this.clusterName,
+      version: this.version.version,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: this.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        publicAccessCidrs: publicAccess ? props.publicAccessCidrs : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: key.arn } },
+      enabledClusterLogTypes: logTypes,
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: admins.length === 0 },
+      dependsOn: [clusterPolicy, logGroup],
+    });
+
+    admins.forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(infra, `Admin${i}`, { clusterName: this.resource.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(infra, `Admin${i}Policy`, {
+        clusterName: this.resource.name,
+        principalArn,
+        policyArn: `arn:${partitionOf(props.region)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+        dependsOn: [entry],
+      });
+    });
+
+    // Nodes: one role for all node groups; the system group runs operators and CoreDNS.
+    this.nodeRole = nodeRole(infra, 'NodeRole', { namePrefix: joinName([this.clusterName, 'node'], 38), region: props.region });
+    const sys = props.systemNodes ?? {};
+    const sysMin = sys.minNodes ?? 2;
+    const sysMax = sys.maxNodes ?? 4;
+    if (sysMin < 1 || sysMax < sysMin) {
+      throw new ConfigError(path, 'systemNodes.minNodes/maxNodes', { minNodes: sysMin, maxNodes: sysMax }, '1 ≤ minNodes ≤ maxNodes (operators need at least one node)');
+    }
+    const sysTemplate = secureLaunchTemplate(infra, 'SystemNodesLaunchTemplate', {
+      namePrefix: joinName([this.clusterName, 'system'], 60), diskGiB: sys.diskGiB ?? 50,
+    });
+    const systemNodes = new EksNodeGroup(infra, 'SystemNodes', {
+      clusterName: this.resource.name,
+      nodeGroupNamePrefix: joinName([this.clusterName, 'system'], 37) + '-',
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds: this.privateSubnetIds,
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: 'ON_DEMAND',
+      instanceTypes: sys.instanceTypes ?? ['m6i.large'],
+      launchTemplate: { id: sysTemplate.id, version: Token.asString(sysTemplate.latestVersion) },
+      scalingConfig: { minSize: sysMin, maxSize: sysMax, desiredSize: sysMin },
+      updateConfig: { maxUnavailable: 1 },
+      labels: { 'cdktf-ai-infra/node-role': 'system' },
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
+    });
+
+    const versions = { ...(EKS_CORE_ADDON_VERSIONS[this.version.version] ?? {}), ...(props.addonVersions ?? {}) };
+    let podIdentityAgent: EksAddon | undefined;
+    for (const name of EKS_CORE_ADDONS) {
+      const version = versions[name];
+      if (!version) {
+        throw new ConfigError(path, `addonVersions.${name}`, undefined, `a pinned version for Kubernetes ${this.version.version} (this library pins ${Object.keys(EKS_CORE_ADDON_VERSIONS).join(', ')}); find one with: aws eks describe-addon-versions --kubernetes-version ${this.version.version} --addon-name ${name}`);
+      }
+      const addon = new EksAddon(infra, `Addon-${name}`, {
+        clusterName: this.resource.name,
+        addonName: name,
+        addonVersion: version,
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'PRESERVE',
+        // CoreDNS needs nodes to become active; the others are daemon sets.
+        dependsOn: name === 'coredns' ? [systemNodes] : undefined,
+      });
+      if (name === 'eks-pod-identity-agent') podIdentityAgent = addon;
+    }
+    this.podIdentityAgent = podIdentityAgent!;
+
+    new TerraformOutput(infra, 'ClusterName', { value: this.resource.name });
+    new TerraformOutput(infra, 'ClusterEndpoint', { value: this.resource.endpoint });
+
+    const access = {
+      host: this.resource.endpoint,
+      clusterCaBase64: this.resource.certificateAuthority.get(0).data,
+      execCommand: 'aws',
+      execArgs: ['eks', 'get-token', '--cluster-name', this.clusterName, '--region', props.region, '--output', 'json'],
+    };
+    configureKubernetesProviders(this.stacks.addons, access);
+    configureKubernetesProviders(this.stacks.workloads, access);
+  }
+
+  public grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity {
+    const path = owner.node.path;
+    validateDnsLabel(namespace, path, 'namespace');
+    validateDnsLabel(serviceAccount, path, 'serviceAccount');
+    if (statements.length === 0) {
+      throw new ConfigError(path, 'statements', statements, 'at least one permission statement');
+    }
+    statements.forEach((s, i) => {
+      if (s.actions.length === 0 || s.resources.length === 0) {
+        throw new ConfigError(path, `statements[${i}]`, s, 'at least one action and one resource');
+      }
+      if (s.actions.some((a) => a === '*') && s.resources.some((r) => r === '*')) {
+        throw new ConfigError(path, `statements[${i}]`, s, 'least privilege: name the actions (e.g. "s3:GetObject") and the resources (ARNs) instead of "*" on "*"');
+      }
+    });
+    const scope = this.scopeFor(Layer.INFRA, owner);
+    const idScope = new Construct(scope, `Identity-${namespace}-${serviceAccount}`);
+    const role = new IamRole(idScope, 'Role', {
+      namePrefix: joinName([this.clusterName, serviceAccount], 38),
+      assumeRolePolicy: trustPolicy(['pods.eks.amazonaws.com'], ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    new IamRolePolicy(idScope, 'Policy', {
+      role: role.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources })),
+      }),
+    });
+    new EksPodIdentityAssociation(idScope, 'Association', {
+      clusterName: this.resource.name,
+      namespace,
+      serviceAccount,
+      roleArn: role.arn,
+      dependsOn: [this.podIdentityAgent],
+    });
+    return { namespace, serviceAccount, roleArn: role.arn };
+  }
+
+  public realiseNodePool(spec: NodePoolSpec): NodePoolRealisation {
+    const scope = this.scopeFor(Layer.INFRA, spec.owner) as Construct;
+    const resource = managedNodeGroup(scope, spec, {
+      clusterName: this.clusterName,
+      clusterNameRef: this.resource.name,
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds: this.privateSubnetIds,
+    });
+    return { provisioner: 'eks-managed-node-group', resource };
+  }
+}

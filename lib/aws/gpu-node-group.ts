@@ -1,0 +1,68 @@
+import { AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { secureLaunchTemplate } from './node-infra';
+import { CLUSTER_AUTOSCALER_NODE_TEMPLATE, EKS_TAINT_EFFECTS, Taint } from '../core/well-known';
+import { joinName } from '../core/naming';
+import type { NodePoolSpec } from '../platform/cluster';
+
+const AMI_TYPES: Record<string, { amiType: string; rootDevice: string }> = {
+  AL2023_NVIDIA: { amiType: 'AL2023_x86_64_NVIDIA', rootDevice: '/dev/xvda' },
+  AL2023_NEURON: { amiType: 'AL2023_x86_64_NEURON', rootDevice: '/dev/xvda' },
+  AL2023_STANDARD: { amiType: 'AL2023_x86_64_STANDARD', rootDevice: '/dev/xvda' },
+  // Bottlerocket: the second volume holds images and containers; that is the one to size.
+  BOTTLEROCKET_NVIDIA: { amiType: 'BOTTLEROCKET_x86_64_NVIDIA', rootDevice: '/dev/xvdb' },
+};
+
+/** @internal */
+export interface ManagedNodeGroupContext {
+  readonly clusterName: string;
+  readonly clusterNameRef: string;
+  readonly nodeRoleArn: string;
+  readonly subnetIds: string[];
+}
+
+/**
+ * An EKS managed node group for a pool, with a secure launch template and the Cluster Autoscaler
+ * node-template tags on its Auto Scaling group, so that the autoscaler can scale it from zero
+ * (it cannot see the labels, taints and GPUs of a node that does not exist yet).
+ * @internal
+ */
+export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: ManagedNodeGroupContext): EksNodeGroup {
+  const ami = AMI_TYPES[spec.os];
+  const template = secureLaunchTemplate(scope, 'LaunchTemplate', {
+    namePrefix: joinName([ctx.clusterName, spec.name], 60),
+    diskGiB: spec.diskGiB,
+    deviceName: ami.rootDevice,
+  });
+  const group = new EksNodeGroup(scope, 'Resource', {
+    clusterName: ctx.clusterNameRef,
+    nodeGroupNamePrefix: joinName([ctx.clusterName, spec.name], 37) + '-',
+    nodeRoleArn: ctx.nodeRoleArn,
+    subnetIds: ctx.subnetIds,
+    amiType: ami.amiType,
+    capacityType: spec.eksCapacityType,
+    instanceTypes: spec.instanceTypes,
+    launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+    scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: spec.minNodes },
+    updateConfig: { maxUnavailable: 1 },
+    labels: spec.labels,
+    taint: spec.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECTS[t.effect as Taint['effect']] })),
+    // The autoscaler owns the desired size once the group exists.
+    lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
+  });
+
+  const asgName = group.resources.get(0).autoscalingGroups.get(0).name;
+  const templateTags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.labels)) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/label/${k}`] = v;
+  for (const t of spec.taints) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
+  for (const [r, n] of Object.entries(spec.extendedResources)) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/resources/${r}`] = n;
+  Object.entries(templateTags).forEach(([key, value], i) => {
+    new AutoscalingGroupTag(scope, `NodeTemplateTag${i}`, {
+      autoscalingGroupName: asgName,
+      tag: { key, value, propagateAtLaunch: false },
+    });
+  });
+  return group;
+}

@@ -1,0 +1,192 @@
+import { Construct } from 'constructs';
+import { Accelerator } from '../core/accelerator';
+import { Capacity } from '../core/capacity';
+import { ConfigError } from '../core/errors';
+import { GpuSharing } from '../core/gpu-sharing';
+import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
+import { NodeLabels, Taint } from '../core/well-known';
+import { ICluster, NodePoolRealisation } from '../platform/cluster';
+
+/** Operating system image of GPU nodes. */
+export class NodeOs {
+  /** Amazon Linux 2023 with the NVIDIA driver (EKS `AL2023_x86_64_NVIDIA`). */
+  public static readonly AL2023_NVIDIA = new NodeOs('AL2023_NVIDIA');
+  /** Bottlerocket with the NVIDIA driver and device plugin (EKS `BOTTLEROCKET_x86_64_NVIDIA`). */
+  public static readonly BOTTLEROCKET_NVIDIA = new NodeOs('BOTTLEROCKET_NVIDIA');
+  /** Amazon Linux 2023 with the Neuron driver (Inferentia, Trainium). */
+  public static readonly AL2023_NEURON = new NodeOs('AL2023_NEURON');
+  private constructor(public readonly name: string) {}
+}
+
+/** Props of {@link GpuNodePool}. */
+export interface GpuNodePoolProps {
+  /**
+   * The accelerator. Instance types default to every AWS type carrying it, smallest first.
+   * @default - derived from `instanceTypes` (which is then required)
+   */
+  readonly accelerator?: Accelerator;
+  /**
+   * Explicit instance types (all must carry the same accelerator).
+   * @default - the accelerator's instance types
+   */
+  readonly instanceTypes?: string[];
+  /** @default Capacity.onDemand() */
+  readonly capacity?: Capacity;
+  /** Minimum nodes; 0 scales the pool to zero when idle. @default 0 */
+  readonly minNodes?: number;
+  /** Maximum nodes. */
+  readonly maxNodes: number;
+  /** How pods share each GPU. @default GpuSharing.exclusive() */
+  readonly sharing?: GpuSharing;
+  /** Extra node labels. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Extra taints (the accelerator taint is added unless `acceleratorTaint` is false). @default - none */
+  readonly taints?: Taint[];
+  /**
+   * Taint the nodes with the accelerator taint (`nvidia.com/gpu:NoSchedule` or
+   * `aws.amazon.com/neuron:NoSchedule`) so that only pods that tolerate it land there.
+   * @default true
+   */
+  readonly acceleratorTaint?: boolean;
+  /** Root (or Bottlerocket data) volume, GiB: model images are large. @default 200 */
+  readonly diskGiB?: number;
+  /** @default NodeOs.AL2023_NVIDIA for NVIDIA, NodeOs.AL2023_NEURON for Neuron */
+  readonly os?: NodeOs;
+}
+
+/**
+ * A pool of accelerator nodes on a cluster: elastic (down to zero), on-demand or spot, with
+ * optional GPU sharing. Realised by the cluster: an EKS managed node group with scale-from-zero
+ * tags on EKS.
+ */
+export class GpuNodePool extends Construct {
+  public readonly cluster: ICluster;
+  public readonly accelerator: Accelerator;
+  public readonly instanceTypes: string[];
+  public readonly capacity: Capacity;
+  public readonly sharing: GpuSharing;
+  public readonly minNodes: number;
+  public readonly maxNodes: number;
+  /** Node labels of the pool; use them as a node selector. */
+  public readonly nodeLabels: Record<string, string>;
+  /** Taints of the pool; workloads need matching tolerations. */
+  public readonly taints: Taint[];
+  /** Extended resource name a container requests on this pool (`nvidia.com/gpu`, `nvidia.com/mig-1g.10gb`...). */
+  public readonly resourceName: string;
+  /** Schedulable units of `resourceName` per node (GPUs × sharing replicas, or MIG slices). */
+  public readonly unitsPerNode: number;
+  /** How the cluster realised the pool. */
+  public readonly realisation: NodePoolRealisation;
+
+  constructor(cluster: ICluster, id: string, props: GpuNodePoolProps) {
+    super(cluster, id);
+    const path = this.node.path;
+    this.cluster = cluster;
+    const name = validateDnsLabel(id, path, 'id');
+
+    this.minNodes = props.minNodes ?? 0;
+    this.maxNodes = props.maxNodes;
+    if (!Number.isInteger(this.minNodes) || this.minNodes < 0) {
+      throw new ConfigError(path, 'minNodes', props.minNodes, 'an integer ≥ 0 (0 scales the pool to zero)');
+    }
+    if (!Number.isInteger(this.maxNodes) || this.maxNodes < Math.max(1, this.minNodes)) {
+      throw new ConfigError(path, 'maxNodes', props.maxNodes, `an integer ≥ max(1, minNodes = ${this.minNodes})`);
+    }
+
+    // Accelerator and instance types.
+    if (!props.accelerator && !props.instanceTypes?.length) {
+      throw new ConfigError(path, 'accelerator', undefined, 'an accelerator (e.g. Accelerator.NVIDIA_L4) or explicit instanceTypes');
+    }
+    let accelerator = props.accelerator;
+    if (props.instanceTypes) {
+      if (props.instanceTypes.length === 0) throw new ConfigError(path, 'instanceTypes', [], 'at least one instance type, or leave it unset');
+      for (const t of props.instanceTypes) {
+        const found = Accelerator.forInstanceType(t);
+        if (!found) {
+          throw new ConfigError(path, 'instanceTypes', t, 'an accelerated instance type of the catalog (g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, p6-b200, inf2, trn1, trn1n, trn2), or use Accelerator.custom');
+        }
+        if (accelerator && found.name !== accelerator.name) {
+          throw new ConfigError(path, 'instanceTypes', t, `instance types carrying ${accelerator.name} (${t} carries ${found.name})`);
+        }
+        accelerator = accelerator ?? found;
+      }
+    }
+    this.accelerator = accelerator!;
+    const catalogTypes = this.accelerator.instanceTypes('aws');
+    this.instanceTypes = props.instanceTypes ? [...props.instanceTypes] : catalogTypes.map((t) => t.name);
+    if (this.instanceTypes.length === 0) {
+      throw new ConfigError(path, 'instanceTypes', undefined, `explicit instance types: the catalog knows no AWS instance type for ${this.accelerator.name}`);
+    }
+    const perNode = this.instanceTypes.map((t) => catalogTypes.find((c) => c.name === t)?.acceleratorCount ?? 1);
+    // Sizing must hold on the smallest type the provisioner may pick.
+    const devicesPerNode = Math.min(...perNode);
+
+    this.capacity = props.capacity ?? Capacity.onDemand();
+    if (this.capacity.kind === 'spot' && !catalogTypes.every((c) => !this.instanceTypes.includes(c.name) || c.spotSupported)) {
+      throw new ConfigError(path, 'capacity', 'spot', `instance types that support spot (${this.instanceTypes.join(', ')} include one that does not)`);
+    }
+    this.sharing = props.sharing ?? GpuSharing.exclusive();
+    this.sharing.validateFor(this.accelerator, path);
+    this.resourceName = this.sharing.resourceName(this.accelerator);
+    this.unitsPerNode = devicesPerNode * this.sharing.unitsPerGpu(this.accelerator);
+
+    const isNvidia = this.accelerator.resourceName === 'nvidia.com/gpu';
+    const os = props.os ?? (isNvidia ? NodeOs.AL2023_NVIDIA : NodeOs.AL2023_NEURON);
+    if (isNvidia === (os === NodeOs.AL2023_NEURON)) {
+      throw new ConfigError(path, 'os', os.name, isNvidia ? 'NodeOs.AL2023_NVIDIA or NodeOs.BOTTLEROCKET_NVIDIA for NVIDIA GPUs' : 'NodeOs.AL2023_NEURON for Neuron accelerators');
+    }
+    const diskGiB = props.diskGiB ?? 200;
+    if (!Number.isInteger(diskGiB) || diskGiB < 20 || diskGiB > 16384) {
+      throw new ConfigError(path, 'diskGiB', props.diskGiB, 'an integer from 20 to 16384 GiB');
+    }
+
+    const labels: Record<string, string> = {
+      'cdktf-ai-infra/pool': name,
+      'cdktf-ai-infra/accelerator': this.accelerator.name,
+    };
+    if (isNvidia) {
+      // Lets the device plugin schedule without NFD, and selects this pool's sharing config.
+      labels[NodeLabels.NVIDIA_GPU_PRESENT] = 'true';
+      labels[NodeLabels.NVIDIA_DEVICE_PLUGIN_CONFIG] = this.sharing.configKey;
+    }
+    for (const [k, v] of Object.entries(props.labels ?? {})) {
+      validateLabelKey(k, path, `labels.${k}`);
+      validateLabelValue(v, path, `labels.${k}`);
+      labels[k] = v;
+    }
+    this.nodeLabels = labels;
+    const taints: Taint[] = [];
+    if (props.acceleratorTaint ?? true) taints.push(this.accelerator.taint);
+    for (const t of props.taints ?? []) {
+      validateLabelKey(t.key, path, 'taints[].key');
+      taints.push(t);
+    }
+    this.taints = taints;
+
+    this.realisation = cluster.realiseNodePool({
+      owner: this,
+      name,
+      instanceTypes: this.instanceTypes,
+      capacityKind: this.capacity.kind,
+      fallbackToOnDemand: this.capacity.fallbackToOnDemand,
+      eksCapacityType: this.capacity.eksCapacityType,
+      minNodes: this.minNodes,
+      maxNodes: this.maxNodes,
+      labels,
+      taints,
+      diskGiB,
+      os: os.name,
+      extendedResources: { [this.resourceName]: String(this.unitsPerNode) },
+    });
+  }
+
+  /** Node selector for pods that must run on this pool. */
+  public get nodeSelector(): Record<string, string> {
+    return { 'cdktf-ai-infra/pool': this.nodeLabels['cdktf-ai-infra/pool'] };
+  }
+
+  /** Tolerations for this pool's taints (`operator: Exists`). */
+  public get tolerations(): Array<{ key: string; operator: string; effect: string }> {
+    return this.taints.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect }));
+  }
+}

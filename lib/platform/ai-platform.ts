@@ -1,0 +1,175 @@
+import { Annotations, App, IAspect, LocalBackend, S3Backend, TerraformResource, TerraformStack, Aspects, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ConfigError } from '../core/errors';
+import { Labels } from '../core/well-known';
+import { validateDnsLabel } from '../core/naming';
+import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
+
+/** Where Terraform keeps the state of every stack of the platform. */
+export class StateBackend {
+  /** Local state files (cdktf's default: `terraform.<stack>.tfstate` next to the stack). */
+  public static local(): StateBackend {
+    return new StateBackend('local', undefined);
+  }
+  /**
+   * An S3 bucket, one key per stack (`<keyPrefix><stack>.tfstate`), server-side encrypted, with
+   * S3-native locking (`use_lockfile`, Terraform ≥ 1.10).
+   */
+  public static s3(options: S3StateBackendOptions): StateBackend {
+    return new StateBackend('s3', options);
+  }
+  private constructor(public readonly kind: string, public readonly s3Options: S3StateBackendOptions | undefined) {}
+
+  /** @internal */
+  public _applyTo(stack: TerraformStack): void {
+    if (!this.s3Options) {
+      new LocalBackend(stack, { path: `terraform.${stack.node.id}.tfstate` });
+      return;
+    }
+    const o = this.s3Options;
+    const backend = new S3Backend(stack, {
+      bucket: o.bucket,
+      key: `${o.keyPrefix ?? ''}${stack.node.id}.tfstate`,
+      region: o.region,
+      encrypt: true,
+      kmsKeyId: o.kmsKeyId,
+    });
+    // cdktf 0.21 has no typed `use_lockfile` (S3-native locking); the override is what Terraform reads.
+    backend.addOverride('use_lockfile', true);
+  }
+}
+
+/** Options of {@link StateBackend.s3}. */
+export interface S3StateBackendOptions {
+  /** The state bucket (must exist; versioning on is recommended). */
+  readonly bucket: string;
+  /** Region of the state bucket. */
+  readonly region: string;
+  /**
+   * Prefix of every state key.
+   * @default - no prefix: `<stack>.tfstate`
+   */
+  readonly keyPrefix?: string;
+  /**
+   * KMS key for state encryption.
+   * @default - SSE-S3 (encrypt = true)
+   */
+  readonly kmsKeyId?: string;
+}
+
+/** Props of {@link AiPlatform}. */
+export interface AiPlatformProps {
+  /**
+   * Name of the platform: the prefix of every stack (`<platform>-<cluster>-<layer>`).
+   * A DNS-1123 label.
+   * @default - the construct id
+   */
+  readonly platformName?: string;
+  /**
+   * Tags put on every taggable AWS resource, and, where they are valid label keys and values,
+   * as labels on every Kubernetes object the platform emits.
+   * @default - only `managed-by: cdktf-ai-infra` and `ai-platform: <platformName>`
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * Regions where this platform may place cloud resources (data residency). A cluster in any
+   * other region is rejected at synth.
+   * @default - any region
+   */
+  readonly allowedRegions?: string[];
+  /**
+   * Where Terraform state lives.
+   * @default StateBackend.local()
+   */
+  readonly stateBackend?: StateBackend;
+}
+
+/**
+ * The root of a cdktf-ai-infra program: one platform, any number of clusters (new EKS clusters
+ * and existing on-prem or edge clusters), each with its three layered stacks.
+ */
+export class AiPlatform extends Construct {
+  /** The platform name (stack name prefix). */
+  public readonly platformName: string;
+  /** Tags applied to every taggable AWS resource. */
+  public readonly tags: Record<string, string>;
+  /** Labels applied to every Kubernetes object. */
+  public readonly commonLabels: Record<string, string>;
+  /** Allowed regions, or undefined for any. */
+  public readonly allowedRegions?: string[];
+  private readonly app: App;
+  private readonly backend: StateBackend;
+
+  constructor(scope: Construct, id: string, props: AiPlatformProps = {}) {
+    super(scope, id);
+    this.platformName = validateDnsLabel(props.platformName ?? id, this.node.path, 'platformName');
+    this.app = App.of(this);
+    this.backend = props.stateBackend ?? StateBackend.local();
+    this.tags = { 'managed-by': 'cdktf-ai-infra', 'ai-platform': this.platformName, ...(props.tags ?? {}) };
+    this.commonLabels = {
+      [Labels.APP_PART_OF]: this.platformName,
+      [Labels.APP_MANAGED_BY]: 'cdktf-ai-infra',
+      ...labelsFromTags(this, props.tags ?? {}),
+    };
+    if (props.allowedRegions !== undefined) {
+      if (props.allowedRegions.length === 0) {
+        throw new ConfigError(this.node.path, 'allowedRegions', props.allowedRegions, 'at least one region, e.g. ["eu-central-1"], or leave it unset to allow any');
+      }
+      this.allowedRegions = [...props.allowedRegions];
+    }
+  }
+
+  /**
+   * Add a new EKS cluster (its VPC or an existing one, EKS, system nodes, identity) with its
+   * infra, addons and workloads stacks.
+   */
+  public addEksCluster(id: string, props: EksClusterProps): EksCluster {
+    // Loaded on first use: a program without EKS never loads the AWS bindings.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EksCluster: Eks } = require('../aws/eks-cluster') as typeof import('../aws/eks-cluster');
+    return new Eks(this, id, props);
+  }
+
+  /** Checks `region` against {@link AiPlatformProps.allowedRegions}. */
+  public checkRegion(path: string, field: string, region: string): void {
+    if (!this.allowedRegions || Token.isUnresolved(region)) return;
+    if (!this.allowedRegions.includes(region)) {
+      throw new ConfigError(path, field, region, `one of the platform's allowed regions (data residency): ${this.allowedRegions.join(', ')}`);
+    }
+  }
+
+  /** @internal Create a stack at the App root with the platform's backend and tags. */
+  public _createStack(name: string): TerraformStack {
+    if (this.app.node.tryFindChild(name)) {
+      throw new ConfigError(this.node.path, 'id', name, 'a cluster id unique within the app (a stack of that name already exists)');
+    }
+    const stack = new TerraformStack(this.app, name);
+    this.backend._applyTo(stack);
+    Aspects.of(stack).add(new TagResources(this.tags));
+    return stack;
+  }
+}
+
+/** Adds the platform tags to every resource that takes `tags` (user-set tags win). */
+class TagResources implements IAspect {
+  constructor(private readonly tags: Record<string, string>) {}
+  public visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    const r = node as TerraformResource & { tags?: Record<string, string>; tagsInput?: Record<string, string> };
+    if (!('tagsInput' in r)) return;
+    const own = r.tagsInput;
+    if (own !== undefined && Token.isUnresolved(own)) return;
+    r.tags = { ...this.tags, ...(own ?? {}) };
+  }
+}
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+function labelsFromTags(scope: Construct, tags: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) {
+    const name = k.includes('/') ? k.split('/').pop()! : k;
+    if (LABEL_NAME.test(name) && (v === '' || LABEL_NAME.test(v))) out[k] = v;
+    else Annotations.of(scope).addWarning(`tag ${k}=${v} is not a valid Kubernetes label; it is applied to AWS resources only`);
+  }
+  return out;
+}

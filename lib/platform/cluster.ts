@@ -1,0 +1,145 @@
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/** Which realisation a cluster uses. */
+export class ClusterKind {
+  /** An EKS cluster this program creates. */
+  public static readonly EKS = new ClusterKind('eks');
+  /** A cluster someone else made (on-prem, edge k3s, GKE/AKS): reached through a kubeconfig. */
+  public static readonly EXISTING = new ClusterKind('existing');
+  private constructor(public readonly name: string) {}
+  public toString(): string { return this.name; }
+}
+
+/**
+ * The layer a resource belongs to. Each cluster has up to three stacks, applied in this order:
+ * cloud infrastructure, operators (Helm releases and their CRDs), workload objects.
+ */
+export class Layer {
+  /** `<platform>-<cluster>-infra`: VPC, EKS, IAM, node groups, buckets, queues. */
+  public static readonly INFRA = new Layer('infra');
+  /** `<platform>-<cluster>-addons`: Helm releases of the operators and their CRDs. */
+  public static readonly ADDONS = new Layer('addons');
+  /** `<platform>-<cluster>-workloads`: Kubernetes objects (NodePool, InferenceService, Jobs, RBAC). */
+  public static readonly WORKLOADS = new Layer('workloads');
+  private constructor(public readonly name: string) {}
+  public toString(): string { return this.name; }
+}
+
+/** What a cluster can do; intent constructs choose their realisation from this. */
+export interface ClusterCapabilities {
+  /** Karpenter can provision nodes (EKS with Karpenter enabled). */
+  readonly karpenter: boolean;
+  /** Cloud-managed node groups can be created (EKS). */
+  readonly managedNodeGroups: boolean;
+  /** Spot capacity can be requested. */
+  readonly spot: boolean;
+  /** Pods can get cloud credentials through workload identity (EKS Pod Identity / IRSA). */
+  readonly workloadIdentity: boolean;
+}
+
+/** The stacks of one cluster. `infra` is absent for an existing cluster. */
+export interface ClusterStacks {
+  readonly infra?: TerraformStack;
+  readonly addons: TerraformStack;
+  readonly workloads: TerraformStack;
+}
+
+/**
+ * The seam between portable intent constructs (GpuNodePool, ServerlessInferenceEndpoint,
+ * TrainingPipeline) and cloud-specific clusters. Intent constructs see only this interface.
+ */
+export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePoolProvider {
+  /** Name of the cluster (the EKS cluster name, or the name given to an existing cluster). */
+  readonly clusterName: string;
+  /** Which realisation this cluster uses. */
+  readonly kind: ClusterKind;
+  /** Name of the platform this cluster belongs to (stack name prefix). */
+  readonly platformName: string;
+  /** Cloud region, when the cluster is in one. */
+  readonly region?: string;
+  /** The cluster's stacks. */
+  readonly stacks: ClusterStacks;
+  /** What this cluster can do. */
+  readonly capabilities: ClusterCapabilities;
+  /**
+   * A construct scope inside the stack of `layer` where `owner` places its resources. The scope
+   * mirrors the owner's construct path below the cluster, so ids (and Terraform addresses) stay
+   * stable and readable. Throws a ConfigError when the cluster has no stack for that layer.
+   */
+  scopeFor(layer: Layer, owner: IConstruct): IConstruct;
+  /** Labels put on every Kubernetes object the platform emits. */
+  readonly commonLabels: Record<string, string>;
+}
+
+/** One IAM-style permission statement for a workload (least privilege: no `*` action on `*`). */
+export interface PermissionStatement {
+  /** Actions, e.g. `['s3:GetObject']`. */
+  readonly actions: string[];
+  /** Resource ARNs, e.g. `['arn:aws:s3:::models/recs/*']`. */
+  readonly resources: string[];
+}
+
+/** What {@link IWorkloadIdentityBinder.grantWorkload} created. */
+export interface WorkloadIdentity {
+  /** The Kubernetes namespace of the service account. */
+  readonly namespace: string;
+  /** The Kubernetes service account name. */
+  readonly serviceAccount: string;
+  /** The cloud role the service account assumes, when the cluster has one. */
+  readonly roleArn?: string;
+}
+
+/** Binds a Kubernetes service account to cloud permissions (EKS Pod Identity on EKS). */
+export interface IWorkloadIdentityBinder {
+  /**
+   * Give pods running as `namespace/serviceAccount` exactly `statements`. `owner` scopes the
+   * created resources (their ids mirror its path).
+   */
+  grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity;
+}
+
+/**
+ * What a cluster needs to realise a node pool: the portable description GpuNodePool computes.
+ * Plain data, so that every cluster kind (EKS, existing, later GKE/AKS) can realise it.
+ */
+export interface NodePoolSpec {
+  /** The construct asking (ids of created resources mirror its path). */
+  readonly owner: IConstruct;
+  /** DNS-label name of the pool (node group name, Karpenter NodePool name). */
+  readonly name: string;
+  /** Instance types, most preferred first. */
+  readonly instanceTypes: string[];
+  /** `on-demand`, `spot` or `reserved`. */
+  readonly capacityKind: string;
+  /** Spot pools may fall back to on-demand. */
+  readonly fallbackToOnDemand: boolean;
+  /** EKS capacity type (`ON_DEMAND`, `SPOT`, `CAPACITY_BLOCK`). */
+  readonly eksCapacityType: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  /** Node labels. */
+  readonly labels: Record<string, string>;
+  /** Node taints (Kubernetes spelling). */
+  readonly taints: Array<{ key: string; value?: string; effect: string }>;
+  /** Root volume size, GiB. */
+  readonly diskGiB: number;
+  /** `AL2023_NVIDIA`, `BOTTLEROCKET_NVIDIA`, `AL2023_NEURON` or `AL2023_STANDARD`. */
+  readonly os: string;
+  /** Extended resources each node advertises (for scale-from-zero templates), e.g. `{ 'nvidia.com/gpu': '4' }`. */
+  readonly extendedResources: Record<string, string>;
+}
+
+/** What the cluster created for a node pool. */
+export interface NodePoolRealisation {
+  /** How the pool was realised: `eks-managed-node-group`, `karpenter`, `existing-nodes`. */
+  readonly provisioner: string;
+  /** The main resource (escape hatch), when one was created. */
+  readonly resource?: IConstruct;
+}
+
+/** A cluster that can create node pools. */
+export interface INodePoolProvider {
+  /** Create (or describe) the nodes of a pool. */
+  realiseNodePool(spec: NodePoolSpec): NodePoolRealisation;
+}

@@ -1,0 +1,298 @@
+/**
+ * Kubernetes half of the verification harness: validate every Kubernetes object we emit (the
+ * `manifest` of `kubernetes_manifest` resources) against the real upstream schemas in
+ * `shared/schemas` (see its `SOURCES.md`):
+ *
+ * - `k8s/*.json`: Kubernetes 1.35 OpenAPI v3 per-group documents (GVK in `x-kubernetes-group-version-kind`);
+ * - `crds/<project>/*.yaml`: CustomResourceDefinitions (`spec.versions[].schema.openAPIV3Schema`).
+ *
+ * The check is as strict as `kubectl --validate=strict` / kubectl-validate for what a JSON Schema can
+ * express: unknown fields are errors, types/enums/patterns/required/formats are checked, and CRD
+ * `metadata` is checked against the core `ObjectMeta`. CEL rules (`x-kubernetes-validations`) are
+ * not evaluated.
+ *
+ * Cost: files are indexed by GVK once (core JSON is parsed; for CRD YAML only the shallow header is
+ * parsed); a schema is compiled only on first use and its validator cached, so the multi-megabyte
+ * CRDs (Argo Workflows, KServe, KubeRay) cost nothing unless a test emits that kind.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import * as YAML from 'yaml';
+
+/** Name of the environment variable that overrides where the schemas folder is. */
+export const SCHEMAS_ENV = 'CDKTF_AI_INFRA_SCHEMAS';
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const CORE_V1_DOC = 'api__v1_openapi.json';
+
+/**
+ * Locate the schemas folder: `$CDKTF_AI_INFRA_SCHEMAS` if set (undefined when it does not exist),
+ * else the first `shared/schemas` found walking up from this file (a clean clone has `../shared`
+ * next to it). Returns undefined when nothing is found.
+ */
+export function findSchemasDir(): string | undefined {
+  const fromEnv = process.env[SCHEMAS_ENV];
+  if (fromEnv) return isSchemasDir(fromEnv) ? path.resolve(fromEnv) : undefined;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'schemas');
+    if (isSchemasDir(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function isSchemasDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'k8s')) && fs.existsSync(path.join(dir, 'crds'));
+}
+
+/**
+ * For tests that need the schemas: returns the folder, or, when it cannot be found, throws under CI
+ * (`process.env.CI`) and otherwise warns loudly and returns undefined (the caller then skips).
+ */
+export function requireSchemasDir(): string | undefined {
+  const dir = findSchemasDir();
+  if (dir) return dir;
+  const wanted = process.env[SCHEMAS_ENV]
+    ? `${SCHEMAS_ENV}=${process.env[SCHEMAS_ENV]} (not a folder with k8s/ and crds/)`
+    : `${SCHEMAS_ENV} (unset) or a shared/schemas folder in a parent of ${__dirname}`;
+  const message = `Kubernetes schemas not found: looked for ${wanted}`;
+  if (process.env.CI) throw new Error(`${message}; schema validation cannot be skipped in CI`);
+  console.warn(`SKIPPING Kubernetes schema validation. ${message}`);
+  return undefined;
+}
+
+/** Where the schema of one apiVersion/kind lives. */
+interface Source {
+  /** Absolute path of the k8s JSON document or the CRD YAML file. */
+  readonly file: string;
+  /** Core documents: component schema name; CRDs: undefined. */
+  readonly component?: string;
+}
+
+/** Ajv formats used by the schemas: checked where cheap and meaningful, otherwise accepted. */
+const FORMATS = {
+  'int32': { type: 'number' as const, validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
+  'int64': { type: 'number' as const, validate: (n: number) => Number.isInteger(n) },
+  'byte': /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+  'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/,
+  'quantity': /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/,
+  'int-or-string': true, 'float': true, 'double': true, 'date': true, 'duration': true, 'password': true,
+  'uri': true, 'email': true, 'hostname': true, 'ipv4': true, 'ipv6': true, 'cidr': true, 'mac': true, 'uuid': true,
+};
+
+/**
+ * Schemas of Kubernetes objects, indexed by `apiVersion` + `kind`. Construct one per schemas folder
+ * (or use {@link defaultRegistry}); all work is lazy and cached.
+ */
+export class SchemaRegistry {
+  private readonly ajv = new Ajv({
+    strict: false, // ignore x-kubernetes-* and other OpenAPI keywords
+    allErrors: true,
+    validateSchema: false, // upstream schemas; meta-validating 2 MB documents is wasted time
+    unicodeRegExp: false, // Go RE2 patterns are not always valid under the JS `u` flag
+    formats: FORMATS,
+  });
+  private index?: Map<string, Source>;
+  private readonly coreDocs = new Map<string, any>();
+  private readonly validators = new Map<string, ValidateFunction | string>();
+
+  constructor(public readonly dir: string) {}
+
+  /** Every `apiVersion kind` pair that has a schema (builds the index on first call). */
+  public kinds(): string[] {
+    return [...this.sources().keys()].sort();
+  }
+
+  /**
+   * Validate one Kubernetes object. Returns human-readable errors, `<kind>/<name>: <path> <message>`;
+   * an empty array means valid.
+   */
+  public validate(obj: any): string[] {
+    const label = `${obj?.kind ?? '<no kind>'}/${obj?.metadata?.name ?? '<no name>'}`;
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [`${label}: / must be an object`];
+    const errors: string[] = [];
+    if (obj.metadata?.name === undefined || obj.metadata.name === '') {
+      errors.push('/metadata must have required property \'name\'');
+    }
+    const validator = this.validatorFor(obj.apiVersion, obj.kind);
+    if (typeof validator === 'string') {
+      errors.push(validator);
+    } else {
+      if (!validator(obj)) errors.push(...validator.errors!.map(e => describe(e)));
+      if (!this.sources().get(key(obj.apiVersion, obj.kind))!.component && obj.metadata !== undefined) {
+        // CRD: its schema says little about metadata; the API server applies ObjectMeta.
+        const meta = this.objectMetaValidator();
+        if (!meta(obj.metadata)) errors.push(...meta.errors!.map(e => describe(e, '/metadata')));
+      }
+    }
+    return [...new Set(errors)].map(e => `${label}: ${e}`);
+  }
+
+  /** The cached validator for apiVersion/kind, or an error message when there is no schema. */
+  private validatorFor(apiVersion: unknown, kind: unknown): ValidateFunction | string {
+    const k = key(apiVersion, kind);
+    let validator = this.validators.get(k);
+    if (validator === undefined) {
+      const source = this.sources().get(k);
+      validator = !source ? this.noSchema(apiVersion, kind)
+        : source.component ? this.coreValidator(source)
+          : this.crdValidator(source, String(apiVersion), String(kind));
+      this.validators.set(k, validator);
+    }
+    return validator;
+  }
+
+  private noSchema(apiVersion: unknown, kind: unknown): string {
+    const siblings = [...this.sources().keys()].filter(k => k.startsWith(`${apiVersion} `)).map(k => k.split(' ')[1]);
+    const hint = siblings.length ? `known kinds for ${apiVersion}: ${siblings.join(', ')}` : `unknown apiVersion ${apiVersion}`;
+    return `no schema for apiVersion ${apiVersion} kind ${kind} (${hint})`;
+  }
+
+  /** Core kinds: add the (strictified) OpenAPI document once, compile only the referenced component. */
+  private coreValidator(source: Source): ValidateFunction {
+    const id = `k8s/${path.basename(source.file)}`;
+    if (!this.ajv.getSchema(id)) {
+      const schemas = this.coreDocs.get(source.file).components.schemas;
+      const strict: Record<string, any> = {};
+      for (const [name, schema] of Object.entries(schemas)) strict[name] = strictify(schema);
+      this.ajv.addSchema({ $id: id, components: { schemas: strict } });
+    }
+    return this.ajv.getSchema(`${id}#/components/schemas/${source.component}`)!;
+  }
+
+  private objectMetaValidator(): ValidateFunction {
+    return this.coreValidator({ file: path.join(this.dir, 'k8s', CORE_V1_DOC), component: OBJECT_META });
+  }
+
+  /** CRD kinds: parse the CRD file fully only now, compile that version's schema. */
+  private crdValidator(source: Source, apiVersion: string, kind: string): ValidateFunction | string {
+    const crd = parseYamlDocs(fs.readFileSync(source.file, 'utf8'))
+      .find(d => d && `${d.spec?.group}/` === apiVersion.replace(/[^/]+$/, '') && d.spec?.names?.kind === kind);
+    const version = crd?.spec?.versions?.find((v: any) => `${crd.spec.group}/${v.name}` === apiVersion);
+    const schema = version?.schema?.openAPIV3Schema;
+    if (!schema) return `CRD ${path.basename(source.file)} has no openAPIV3Schema for ${apiVersion} ${kind}`;
+    return this.ajv.compile(strictify(schema, true));
+  }
+
+  /** The GVK index: built on first use from every k8s/*.json and crds/&#42;/&#42;.yaml. */
+  private sources(): Map<string, Source> {
+    if (this.index) return this.index;
+    const index = new Map<string, Source>();
+    const k8s = path.join(this.dir, 'k8s');
+    for (const f of fs.readdirSync(k8s).filter(n => n.endsWith('.json')).sort()) {
+      const file = path.join(k8s, f);
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      this.coreDocs.set(file, doc);
+      for (const [component, schema] of Object.entries<any>(doc.components?.schemas ?? {})) {
+        for (const g of schema['x-kubernetes-group-version-kind'] ?? []) {
+          const k = key(g.group ? `${g.group}/${g.version}` : g.version, g.kind);
+          if (!index.has(k)) index.set(k, { file, component });
+        }
+      }
+    }
+    const crds = path.join(this.dir, 'crds');
+    for (const project of fs.readdirSync(crds).sort()) {
+      const folder = path.join(crds, project);
+      if (!fs.statSync(folder).isDirectory()) continue;
+      for (const f of fs.readdirSync(folder).filter(n => /\.ya?ml$/.test(n)).sort()) {
+        const file = path.join(folder, f);
+        for (const crd of crdHeaders(file)) {
+          for (const v of crd.spec.versions) {
+            const k = key(`${crd.spec.group}/${v.name}`, crd.spec.names.kind);
+            if (!index.has(k)) index.set(k, { file });
+          }
+        }
+      }
+    }
+    this.index = index;
+    return index;
+  }
+}
+
+let shared: SchemaRegistry | undefined;
+
+/** The process-wide registry over {@link findSchemasDir}; throws when the schemas cannot be found. */
+export function defaultRegistry(): SchemaRegistry {
+  if (!shared) {
+    const dir = findSchemasDir();
+    if (!dir) throw new Error(`Kubernetes schemas not found: set ${SCHEMAS_ENV} or provide shared/schemas in a parent folder`);
+    shared = new SchemaRegistry(dir);
+  }
+  return shared;
+}
+
+/** Validate many objects with the default registry; returns all errors (empty = all valid). */
+export function validateManifests(objects: any[]): string[] {
+  const registry = defaultRegistry();
+  return objects.flatMap(o => registry.validate(o));
+}
+
+function key(apiVersion: unknown, kind: unknown): string {
+  return `${apiVersion} ${kind}`;
+}
+
+/** Render one ajv error as `<instancePath> <message>`, naming the field for unknown fields and enums. */
+function describe(e: ErrorObject, prefix = ''): string {
+  const at = prefix + e.instancePath || '/';
+  if (e.keyword === 'additionalProperties') return `${at} unknown field "${e.params.additionalProperty}"`;
+  if (e.keyword === 'enum') return `${at} ${e.message}: ${e.params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+  return `${at} ${e.message}`;
+}
+
+/**
+ * A copy of an OpenAPI/CRD schema made strict like `kubectl --validate=strict` and digestible by ajv:
+ * - every object schema with `properties` and neither `additionalProperties` nor
+ *   `x-kubernetes-preserve-unknown-fields: true` gets `additionalProperties: false`;
+ * - `x-kubernetes-int-or-string: true` without `anyOf` gets `anyOf: [integer, string]`;
+ * - `nullable` without `type` (which ajv rejects) is dropped; with `type`, ajv allows null.
+ * Only the structural tree (`properties`, `items`, `additionalProperties`) is rewritten: subschemas
+ * under `allOf`/`anyOf`/`oneOf`/`not` only add constraints (`$ref`s point at components that are
+ * strictified themselves), so closing them would wrongly reject sibling fields. At the root of a CRD
+ * (and in embedded resources) `metadata` is left as is: the API server handles it as ObjectMeta.
+ */
+function strictify(schema: any, isResourceRoot = false): any {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const out: any = { ...schema };
+  if (out.nullable !== undefined && out.type === undefined) delete out.nullable;
+  if (out['x-kubernetes-int-or-string'] === true && !out.anyOf && !out.oneOf && !out.type) {
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (out.properties) {
+    const embedded = isResourceRoot || out['x-kubernetes-embedded-resource'] === true;
+    out.properties = Object.fromEntries(Object.entries<any>(out.properties)
+      .map(([name, s]) => [name, embedded && name === 'metadata' ? s : strictify(s)]));
+    if (out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
+      out.additionalProperties = false;
+    }
+  }
+  if (typeof out.additionalProperties === 'object') out.additionalProperties = strictify(out.additionalProperties);
+  if (Array.isArray(out.items)) out.items = out.items.map((s: any) => strictify(s));
+  else if (out.items) out.items = strictify(out.items);
+  return out;
+}
+
+/** All YAML documents of a file as plain JS (null for empty documents). */
+function parseYamlDocs(text: string): any[] {
+  return YAML.parseAllDocuments(text).map(d => {
+    if (d.errors.length) throw new Error(d.errors[0].message);
+    return d.toJS();
+  });
+}
+
+/**
+ * The CRDs of a YAML file, read cheaply: only lines indented at most 6 spaces are parsed (the
+ * header: group, names, versions[].name; schemas start deeper). Falls back to a full parse when the
+ * shallow view is not a well-formed CRD list.
+ */
+function crdHeaders(file: string): any[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const wellFormed = (docs: any[]) => docs.every(d => d === null || (d.kind === 'CustomResourceDefinition' &&
+    d.spec?.group && d.spec.names?.kind && Array.isArray(d.spec.versions) && d.spec.versions.every((v: any) => v?.name)));
+  try {
+    const docs = parseYamlDocs(text.replace(/^ {7,}.*(?:\r?\n|$)/gm, ''));
+    if (wellFormed(docs)) return docs.filter(d => d);
+  } catch { /* fall through to the full parse */ }
+  const docs = parseYamlDocs(text);
+  if (!wellFormed(docs)) throw new Error(`${file}: not a CustomResourceDefinition file`);
+  return docs.filter(d => d);
+}

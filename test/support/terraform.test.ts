@@ -1,0 +1,50 @@
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { TerraformStack } from 'cdktf';
+import { synthApp, testApp } from './synth';
+import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from './terraform';
+
+const env = terraformEnv();
+const skip = skipLoudlyUnlessCi('offline terraform plan harness tests', env.missing);
+const maybe = skip ? test.skip : test;
+
+function awsStack(build: (stack: TerraformStack) => void) {
+  const app = testApp();
+  const stack = new TerraformStack(app, 'harness');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  build(stack);
+  return synthApp(app).stack('harness').json;
+}
+
+describe('offline terraform harness', () => {
+  maybe('plans a valid AWS stack offline and reports the planned resources', () => {
+    const json = awsStack((s) => new S3Bucket(s, 'bucket', { bucket: 'cdktf-ai-infra-harness-test' }));
+    expect(unplannableReason(json)).toBeUndefined();
+    const result = planOffline(json);
+    expect(result.output).toContain('terraform plan');
+    expect(result.ok).toBe(true);
+    expect(result.plannedResources).toEqual([{ address: 'aws_s3_bucket.bucket', type: 'aws_s3_bucket', actions: ['create'] }]);
+  }, 120_000);
+
+  maybe('fails when the AWS provider rejects a value the TypeScript types allow', () => {
+    const json = awsStack((s) => new LaunchTemplate(s, 'lt', { metadataOptions: { httpTokens: 'sometimes' } }));
+    const result = planOffline(json);
+    expect(result.ok).toBe(false);
+    expect(result.failedStep).toBe('validate');
+    expect(result.output).toMatch(/http_tokens/);
+  }, 120_000);
+
+  maybe('fails on an argument the resource does not have', () => {
+    const json = awsStack((s) => new S3Bucket(s, 'bucket', {}).addOverride('no_such_argument', true));
+    const result = planOffline(json);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/no_such_argument/);
+  }, 120_000);
+
+  test('names a stack whose providers have no mirror as unplannable', () => {
+    const json = { terraform: { required_providers: { kubernetes: { source: 'hashicorp/kubernetes', version: '2.0.0' } } } };
+    const reason = unplannableReason(json, { terraform: 'terraform', mirror: env.mirror ?? '/nonexistent', missing: env.mirror ? [] : ['mirror'] });
+    expect(reason).toMatch(/kubernetes|mirror/);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The Terraform half of the verification harness: run the real Terraform CLI, offline, against
+ * a synthesized stack, with providers installed from a local filesystem mirror and placeholder
+ * credentials. `init -backend=false`, `validate`, then `plan -refresh=false`.
+ *
+ * Nothing here reaches a cloud: the AWS provider is told to skip every credential, account and
+ * metadata look-up, and a stack with a data source that needs the AWS API fails the plan, which
+ * is what we want to know.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface TerraformEnv {
+  /** The terraform binary, or undefined with `missing` saying why. */
+  readonly terraform?: string;
+  /** Filesystem mirror root (the folder holding `registry.terraform.io`). */
+  readonly mirror?: string;
+  /** Human-readable list of what is missing; empty when both are present. */
+  readonly missing: string[];
+}
+
+const MIRROR_CANDIDATES = [
+  '/opt/tf-plugins',
+  '/usr/share/terraform/plugins',
+  '/usr/local/share/terraform/plugins',
+  path.join(os.homedir(), '.terraform.d', 'plugins'),
+  path.join(os.homedir(), '.local', 'share', 'terraform', 'plugins'),
+];
+
+let cachedEnv: TerraformEnv | undefined;
+
+/**
+ * Find Terraform (env `TERRAFORM_BINARY`, else `terraform` on PATH) and the provider mirror (env
+ * `TF_PLUGIN_MIRROR`, else the usual filesystem-mirror folders, checked for a
+ * `registry.terraform.io` folder).
+ */
+export function terraformEnv(): TerraformEnv {
+  if (cachedEnv) return cachedEnv;
+  const missing: string[] = [];
+  const bin = process.env.TERRAFORM_BINARY ?? 'terraform';
+  const version = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', env: cleanEnv() });
+  const terraform = version.status === 0 ? bin : undefined;
+  if (!terraform) missing.push(`the Terraform CLI ("${bin}" did not run; set TERRAFORM_BINARY)`);
+  const candidates = process.env.TF_PLUGIN_MIRROR ? [process.env.TF_PLUGIN_MIRROR] : MIRROR_CANDIDATES;
+  const mirror = candidates.find((c) => fs.existsSync(path.join(c, 'registry.terraform.io')));
+  if (!mirror) missing.push(`a provider mirror (a folder holding registry.terraform.io; looked in ${candidates.join(', ')}; set TF_PLUGIN_MIRROR)`);
+  cachedEnv = { terraform, mirror, missing };
+  return cachedEnv;
+}
+
+/** Providers present in the mirror, as `namespace/type` → versions. */
+export function mirroredProviders(mirror: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const root = path.join(mirror, 'registry.terraform.io');
+  for (const ns of fs.readdirSync(root)) {
+    for (const type of fs.readdirSync(path.join(root, ns))) {
+      out.set(`${ns}/${type}`, fs.readdirSync(path.join(root, ns, type)));
+    }
+  }
+  return out;
+}
+
+/** `namespace/type` of every provider a stack requires (from terraform.required_providers). */
+export function requiredProviders(stackJson: any): Array<{ name: string; source: string; version?: string }> {
+  const req = stackJson.terraform?.required_providers ?? {};
+  return Object.entries<any>(req).map(([name, r]) => {
+    const source = String(r.source ?? `hashicorp/${name}`).replace(/^registry\.terraform\.io\//, '');
+    return { name, source: source.includes('/') ? source : `hashicorp/${source}`, version: r.version };
+  });
+}
+
+/** Why a stack cannot be planned offline here (a provider without a mirror), or undefined if it can. */
+export function unplannableReason(stackJson: any, env: TerraformEnv = terraformEnv()): string | undefined {
+  if (env.missing.length) return `missing ${env.missing.join(' and ')}`;
+  const mirrored = mirroredProviders(env.mirror!);
+  const lacking = requiredProviders(stackJson).filter((p) => !mirrored.has(p.source));
+  if (lacking.length) return `no local mirror for provider(s) ${lacking.map((p) => p.source).join(', ')}`;
+  return undefined;
+}
+
+export interface PlanResult {
+  readonly ok: boolean;
+  /** The step that failed (init, validate, plan) or undefined. */
+  readonly failedStep?: string;
+  readonly output: string;
+  /** Resource changes from `terraform show -json` of the plan, when it succeeded. */
+  readonly plannedResources: Array<{ address: string; type: string; actions: string[] }>;
+}
+
+/**
+ * Copy a stack's cdk.tf.json into a scratch folder, drop its backend (state is not read: the plan
+ * starts from empty), add placeholder credentials and skip flags to every `aws` provider block,
+ * then run init (from the mirror only), validate and plan.
+ */
+export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): PlanResult {
+  const env = terraformEnv();
+  if (env.missing.length) throw new Error(`cannot plan: missing ${env.missing.join(' and ')}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plan-'));
+  const json = JSON.parse(JSON.stringify(stackJson));
+  if (json.terraform) delete json.terraform.backend;
+  const awsBlocks = json.provider?.aws;
+  for (const block of Array.isArray(awsBlocks) ? awsBlocks : awsBlocks ? [awsBlocks] : []) {
+    Object.assign(block, {
+      access_key: 'AKIAPLACEHOLDER000000',
+      secret_key: 'placeholder-secret-key-for-offline-plan',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: 'true',
+      skip_region_validation: true,
+    });
+  }
+  fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(json, null, 2));
+  // An empty CLI config so that no user or machine setting (network mirrors, credentials) applies.
+  const cliConfig = path.join(dir, '.terraformrc');
+  fs.writeFileSync(cliConfig, '');
+  const runEnv = {
+    ...cleanEnv(),
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  let output = '';
+  const run = (step: string, args: string[]) => {
+    const r = spawnSync(env.terraform!, args, { cwd: dir, env: runEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    output += `$ terraform ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`;
+    return r.status === 0 ? undefined : step;
+  };
+  const failed = run('init', ['init', '-input=false', '-no-color', '-backend=false', `-plugin-dir=${env.mirror}`])
+    ?? run('validate', ['validate', '-no-color'])
+    ?? run('plan', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false', '-out=plan.bin']);
+  let plannedResources: PlanResult['plannedResources'] = [];
+  if (!failed) {
+    const show = spawnSync(env.terraform!, ['show', '-json', 'plan.bin'], { cwd: dir, env: runEnv, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    if (show.status === 0) {
+      plannedResources = (JSON.parse(show.stdout).resource_changes ?? []).map((c: any) => ({
+        address: c.address, type: c.type, actions: c.change?.actions ?? [],
+      }));
+    }
+  }
+  if (!opts.keepDir) fs.rmSync(dir, { recursive: true, force: true });
+  return { ok: !failed, failedStep: failed, output, plannedResources };
+}
+
+/** The process environment without real cloud credentials: nothing of ours may reach a cloud. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^(AWS_|TF_VAR_|GOOGLE_|ARM_|KUBECONFIG$)/.test(k)) delete env[k];
+  }
+  return env;
+}
+
+/**
+ * In CI the real checks must run; elsewhere, a missing tool skips loudly. Returns true when the
+ * caller should skip.
+ */
+export function skipLoudlyUnlessCi(what: string, missing: string[]): boolean {
+  if (!missing.length) return false;
+  const message = `SKIPPED ${what}: missing ${missing.join(' and ')}`;
+  if (process.env.CI) throw new Error(`${message} (CI=true: the real checks must run in CI)`);
+  // eslint-disable-next-line no-console
+  console.warn(`\n*** ${message} ***\n`);
+  return true;
+}
