@@ -54,6 +54,7 @@ const project = new typescript.TypeScriptProject({
     jestConfig: {
       collectCoverage: false,
       testTimeout: 30_000,
+      moduleNameMapper: { '^cdktf-ai-infra$': '<rootDir>/lib/index.ts' },
       testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
       watchPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
     },
@@ -66,7 +67,8 @@ const project = new typescript.TypeScriptProject({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', 'cdktf.out/', 'dist/', '.gen/'],
   },
   tsconfig: {
-    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
+    // Examples import the package by its name, as a user would; tsx, tsc and jest map it to lib/.
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, paths: { 'cdktf-ai-infra': ['./lib/index.ts'] } },
   },
   tsconfigDev: {
     compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },

@@ -1,1 +1,11 @@
+// Public API of cdktf-ai-infra. Provider bindings are loaded per resource by the modules that
+// need them; nothing here imports a provider barrel.
 export * from './core';
+export * from './core/accelerator';
+export * from './core/capacity';
+export * from './core/gpu-sharing';
+export * from './platform/cluster';
+export * from './platform/ai-platform';
+export { EksCluster, EksClusterProps, ExistingVpcProps, SystemNodeGroupProps } from './aws/eks-cluster';
+export { NatGateways } from './aws/network';
+export * from './compute/gpu-node-pool';

@@ -333,12 +333,19 @@ export class EksCluster extends ClusterBase {
 
   public realiseNodePool(spec: NodePoolSpec): NodePoolRealisation {
     const scope = this.scopeFor(Layer.INFRA, spec.owner) as Construct;
-    const resource = managedNodeGroup(scope, spec, {
+    const ctx = {
       clusterName: this.clusterName,
       clusterNameRef: this.resource.name,
       nodeRoleArn: this.nodeRole.arn,
       subnetIds: this.privateSubnetIds,
-    });
+    };
+    const resource = managedNodeGroup(scope, spec, ctx);
+    if (spec.capacityKind === 'spot' && spec.fallbackToOnDemand) {
+      // A managed node group has one capacity type: the fallback is a second, on-demand group with
+      // the same labels and taints. The Cluster Autoscaler's priority expander prefers the spot one.
+      const fallback = new Construct(scope, 'OnDemandFallback');
+      managedNodeGroup(fallback, { ...spec, name: `${spec.name}-od`, eksCapacityType: 'ON_DEMAND', minNodes: 0 }, ctx);
+    }
     return { provisioner: 'eks-managed-node-group', resource };
   }
 }

@@ -1,4 +1,4 @@
-import { AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';

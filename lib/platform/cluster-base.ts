@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer } from './cluster';
+import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ConfigError } from '../core/errors';
 import type { AiPlatform } from './ai-platform';
 
@@ -26,6 +26,9 @@ export abstract class ClusterBase extends Construct implements ICluster {
     workloads.addDependency(addons);
     this.stacks = { infra, addons, workloads };
   }
+
+  public abstract grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity;
+  public abstract realiseNodePool(spec: NodePoolSpec): NodePoolRealisation;
 
   public get commonLabels(): Record<string, string> {
     return this.platform.commonLabels;

@@ -1,0 +1,77 @@
+/**
+ * `npm run bench [runs]`: synthesize every example, each run in a fresh process running its
+ * cdktf.json app command (what `cdktf synth` runs), and the plain-cdktf floor of the same
+ * resources (scripts/floors/<example>.ts, per-resource provider imports, no library). Prints one
+ * JSON line per program: median wall time and peak RSS over the runs, and the ratio to the floor.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { listExamples, ROOT } from './examples';
+import { readOutdir, resourceCounts } from '../test/support/synth';
+
+const runs = Number(process.argv[2] ?? 5);
+const reporter = path.join(__dirname, 'rss-reporter.cjs');
+
+interface Measure { wallMs: number; rssMiB: number; counts: Record<string, number> }
+
+function measureOnce(command: string, cwd: string): Measure {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const rssFile = path.join(outdir, 'rss.txt');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(command, {
+    cwd, shell: true, encoding: 'utf8',
+    env: { ...process.env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${reporter}`, CHECKPOINT_DISABLE: '1' },
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`"${command}" in ${cwd} failed: ${r.stderr}`);
+  // Peak RSS of the largest node process the command started (the app itself).
+  const kib = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1])));
+  const synth = readOutdir(outdir);
+  const counts: Record<string, number> = {};
+  for (const s of synth.stacks) for (const [t, n] of Object.entries(resourceCounts(s))) counts[`${s.name}:${t}`] = n;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { wallMs, rssMiB: kib / 1024, counts };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function bench(label: string, command: string, cwd: string) {
+  measureOnce(command, cwd); // warm-up: file cache and tsx transform cache
+  const ms = Array.from({ length: runs }, () => measureOnce(command, cwd));
+  return {
+    program: label,
+    command,
+    runs,
+    medianWallMs: Math.round(median(ms.map((m) => m.wallMs))),
+    medianPeakRssMiB: Math.round(median(ms.map((m) => m.rssMiB)) * 10) / 10,
+    maxPeakRssMiB: Math.round(Math.max(...ms.map((m) => m.rssMiB)) * 10) / 10,
+    resources: Object.values(ms[0].counts).reduce((a, b) => a + b, 0),
+    counts: ms[0].counts,
+  };
+}
+
+for (const ex of listExamples()) {
+  const result = bench(`example:${ex.name}`, ex.app, ex.dir);
+  const floorFile = path.join(ROOT, 'scripts', 'floors', `${ex.name}.ts`);
+  const { counts, ...printable } = result;
+  if (!fs.existsSync(floorFile)) {
+    console.log(JSON.stringify({ ...printable, floor: null }));
+    continue;
+  }
+  const floor = bench(`floor:${ex.name}`, `node --import tsx ${floorFile}`, ex.dir);
+  const { counts: floorCounts, ...floorPrintable } = floor;
+  const sameResources = JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(floorCounts).sort());
+  console.log(JSON.stringify(floorPrintable));
+  console.log(JSON.stringify({
+    ...printable,
+    floorMedianWallMs: floor.medianWallMs,
+    wallRatioToFloor: Math.round((result.medianWallMs / floor.medianWallMs) * 100) / 100,
+    sameResourcesAsFloor: sameResources,
+  }));
+  if (!sameResources) console.error(`warning: ${ex.name} and its floor do not synthesize the same resources; the ratio is not comparable`);
+}

@@ -1,0 +1,32 @@
+/** Shared by `npm run example` and `npm run bench`: where the examples are and how to run them. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const EXAMPLES_DIR = path.join(ROOT, 'examples');
+/** The example `npm run example` synthesizes by default. */
+export const FLAGSHIP = 'quickstart';
+
+export interface ExampleInfo {
+  readonly name: string;
+  readonly dir: string;
+  /** The `app` command of its cdktf.json (what `cdktf synth` runs). */
+  readonly app: string;
+}
+
+export function listExamples(): ExampleInfo[] {
+  return fs.readdirSync(EXAMPLES_DIR)
+    .filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'cdktf.json')))
+    .sort()
+    .map((name) => exampleInfo(name));
+}
+
+export function exampleInfo(name: string): ExampleInfo {
+  const dir = path.join(EXAMPLES_DIR, name);
+  const file = path.join(dir, 'cdktf.json');
+  if (!fs.existsSync(file)) {
+    const known = fs.readdirSync(EXAMPLES_DIR).join(', ');
+    throw new Error(`no example "${name}" (no ${file}); examples: ${known}`);
+  }
+  return { name, dir, app: JSON.parse(fs.readFileSync(file, 'utf8')).app };
+}
