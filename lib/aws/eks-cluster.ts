@@ -15,6 +15,7 @@ import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
 import { ClusterNetwork, NatGateways } from './network';
+import { ClusterAutoscaler } from './cluster-autoscaler';
 import { managedNodeGroup } from './gpu-node-group';
 import { nodeRole, secureLaunchTemplate } from './node-infra';
 import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
@@ -339,10 +340,14 @@ export class EksCluster extends ClusterBase {
       nodeRoleArn: this.nodeRole.arn,
       subnetIds: this.privateSubnetIds,
     };
-    const resource = managedNodeGroup(scope, spec, ctx);
-    if (spec.capacityKind === 'spot' && spec.fallbackToOnDemand) {
-      // A managed node group has one capacity type: the fallback is a second, on-demand group with
-      // the same labels and taints. The Cluster Autoscaler's priority expander prefers the spot one.
+    const autoscaler = ClusterAutoscaler.of(this);
+    const withFallback = spec.capacityKind === 'spot' && spec.fallbackToOnDemand;
+    // A managed node group has one capacity type: the fallback is a second, on-demand group with
+    // the same labels and taints, and the autoscaler's priority expander prefers the spot one.
+    const primaryName = withFallback ? `${spec.name}-spot` : spec.name;
+    const resource = managedNodeGroup(scope, { ...spec, name: primaryName }, ctx);
+    if (withFallback) {
+      autoscaler.prefer(joinName([this.clusterName, primaryName], 37) + '-');
       const fallback = new Construct(scope, 'OnDemandFallback');
       managedNodeGroup(fallback, { ...spec, name: `${spec.name}-od`, eksCapacityType: 'ON_DEMAND', minNodes: 0 }, ctx);
     }

@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors';
 import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
 import { NodeLabels, Taint } from '../core/well-known';
+import { NvidiaDevicePlugin } from '../kubernetes/gpu-addons';
 import { ICluster, NodePoolRealisation } from '../platform/cluster';
 
 /** Operating system image of GPU nodes. */
@@ -144,10 +145,16 @@ export class GpuNodePool extends Construct {
       'cdktf-ai-infra/pool': name,
       'cdktf-ai-infra/accelerator': this.accelerator.name,
     };
-    if (isNvidia) {
-      // Lets the device plugin schedule without NFD, and selects this pool's sharing config.
+    if (os === NodeOs.BOTTLEROCKET_NVIDIA && this.sharing.kind !== 'exclusive') {
+      throw new ConfigError(path, 'sharing', this.sharing.toString(), 'GpuSharing.exclusive() on Bottlerocket (its built-in device plugin is configured through Bottlerocket settings, which this library does not manage yet); use NodeOs.AL2023_NVIDIA for shared GPUs');
+    }
+    if (isNvidia && os === NodeOs.AL2023_NVIDIA) {
+      // The AL2023 NVIDIA AMI has the driver but no device plugin: install it, with this pool's
+      // sharing config, selected per node by label. `gpu.present` satisfies the chart's affinity
+      // without node feature discovery. (Bottlerocket NVIDIA AMIs ship their own device plugin.)
       labels[NodeLabels.NVIDIA_GPU_PRESENT] = 'true';
       labels[NodeLabels.NVIDIA_DEVICE_PLUGIN_CONFIG] = this.sharing.configKey;
+      NvidiaDevicePlugin.of(cluster).addConfig(this.sharing.configKey, this.sharing.devicePluginConfig(this.accelerator, path)!);
     }
     for (const [k, v] of Object.entries(props.labels ?? {})) {
       validateLabelKey(k, path, `labels.${k}`);

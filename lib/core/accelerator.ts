@@ -203,12 +203,21 @@ function otherFamily(cloud: string, name: string): string {
   return [size.replace(/\d+/, ''), ...rest].join('_');
 }
 
+function otherCloudInfo(cloud: string, [name, acceleratorName, acceleratorCount]: OtherRow): InstanceTypeInfo {
+  return Object.freeze({
+    cloud,
+    name,
+    family: otherFamily(cloud, name),
+    acceleratorName,
+    acceleratorCount,
+    efaSupported: false,
+    maxEfaInterfaces: 0,
+    architecture: 'x86_64',
+  });
+}
+
 const OTHER_CLOUD_INFOS: Readonly<Record<string, readonly InstanceTypeInfo[]>> = Object.fromEntries(
-  Object.entries(OTHER_CLOUD_INSTANCE_TYPES).map(([cloud, rows]) => [cloud, Object.freeze(rows.map(([name, acceleratorName, acceleratorCount]) =>
-    Object.freeze<InstanceTypeInfo>({
-      cloud, name, family: otherFamily(cloud, name), acceleratorName, acceleratorCount,
-      efaSupported: false, maxEfaInterfaces: 0, architecture: 'x86_64',
-    })))]),
+  Object.entries(OTHER_CLOUD_INSTANCE_TYPES).map(([cloud, rows]) => [cloud, Object.freeze(rows.map((row) => otherCloudInfo(cloud, row)))]),
 );
 
 /** The built-in accelerators, filled as the static instances are created (never changed after). */
@@ -230,8 +239,13 @@ const MIG_PROFILE = /^[1-7]g\.\d+gb(\+me)?$/;
 export class Accelerator {
   /** NVIDIA T4, 16 GiB (AWS g4dn). No MIG. */
   public static readonly NVIDIA_T4 = Accelerator.builtIn({
-    name: 'nvidia-t4', vendor: 'nvidia', model: 'NVIDIA T4', memoryGiB: 16, memoryMiB: 16384,
-    karpenterGpuName: 't4', migProfiles: NO_MIG,
+    name: 'nvidia-t4',
+    vendor: 'nvidia',
+    model: 'NVIDIA T4',
+    memoryGiB: 16,
+    memoryMiB: 16384,
+    karpenterGpuName: 't4',
+    migProfiles: NO_MIG,
   });
 
   /**
@@ -239,26 +253,46 @@ export class Accelerator {
    * (NVIDIA markets 24 GB). No MIG.
    */
   public static readonly NVIDIA_A10G = Accelerator.builtIn({
-    name: 'nvidia-a10g', vendor: 'nvidia', model: 'NVIDIA A10G', memoryGiB: 22, memoryMiB: 22888,
-    karpenterGpuName: 'a10g', migProfiles: NO_MIG,
+    name: 'nvidia-a10g',
+    vendor: 'nvidia',
+    model: 'NVIDIA A10G',
+    memoryGiB: 22,
+    memoryMiB: 22888,
+    karpenterGpuName: 'a10g',
+    migProfiles: NO_MIG,
   });
 
   /** NVIDIA L4 (AWS g6, GCP G2). 22 GiB as AWS lists it (22888 MiB from the EC2 API). No MIG. */
   public static readonly NVIDIA_L4 = Accelerator.builtIn({
-    name: 'nvidia-l4', vendor: 'nvidia', model: 'NVIDIA L4', memoryGiB: 22, memoryMiB: 22888,
-    karpenterGpuName: 'l4', migProfiles: NO_MIG,
+    name: 'nvidia-l4',
+    vendor: 'nvidia',
+    model: 'NVIDIA L4',
+    memoryGiB: 22,
+    memoryMiB: 22888,
+    karpenterGpuName: 'l4',
+    migProfiles: NO_MIG,
   });
 
   /** NVIDIA L40S (AWS g6e). 44 GiB as AWS lists it (45776 MiB from the EC2 API). No MIG. */
   public static readonly NVIDIA_L40S = Accelerator.builtIn({
-    name: 'nvidia-l40s', vendor: 'nvidia', model: 'NVIDIA L40S', memoryGiB: 44, memoryMiB: 45776,
-    karpenterGpuName: 'l40s', migProfiles: NO_MIG,
+    name: 'nvidia-l40s',
+    vendor: 'nvidia',
+    model: 'NVIDIA L40S',
+    memoryGiB: 44,
+    memoryMiB: 45776,
+    karpenterGpuName: 'l40s',
+    migProfiles: NO_MIG,
   });
 
   /** NVIDIA A100 40GB (AWS p4d, GCP A2 High, Azure ND A100 v4). MIG up to 7 × 1g.5gb. */
   public static readonly NVIDIA_A100_40GB = Accelerator.builtIn({
-    name: 'nvidia-a100-40gb', vendor: 'nvidia', model: 'NVIDIA A100 40GB', memoryGiB: 40, memoryMiB: 40960,
-    karpenterGpuName: 'a100', migProfiles: MIG_A100_40GB,
+    name: 'nvidia-a100-40gb',
+    vendor: 'nvidia',
+    model: 'NVIDIA A100 40GB',
+    memoryGiB: 40,
+    memoryMiB: 40960,
+    karpenterGpuName: 'a100',
+    migProfiles: MIG_A100_40GB,
   });
 
   /**
@@ -266,20 +300,35 @@ export class Accelerator {
    * Karpenter labels it `a100` like the 40GB part: select on `instance-gpu-memory` to tell them apart.
    */
   public static readonly NVIDIA_A100_80GB = Accelerator.builtIn({
-    name: 'nvidia-a100-80gb', vendor: 'nvidia', model: 'NVIDIA A100 80GB', memoryGiB: 80, memoryMiB: 81920,
-    karpenterGpuName: 'a100', migProfiles: MIG_80GB,
+    name: 'nvidia-a100-80gb',
+    vendor: 'nvidia',
+    model: 'NVIDIA A100 80GB',
+    memoryGiB: 80,
+    memoryMiB: 81920,
+    karpenterGpuName: 'a100',
+    migProfiles: MIG_80GB,
   });
 
   /** NVIDIA H100 80GB (AWS p5, GCP A3, Azure ND H100 v5). MIG up to 7 × 1g.10gb. */
   public static readonly NVIDIA_H100 = Accelerator.builtIn({
-    name: 'nvidia-h100', vendor: 'nvidia', model: 'NVIDIA H100', memoryGiB: 80, memoryMiB: 81920,
-    karpenterGpuName: 'h100', migProfiles: MIG_80GB,
+    name: 'nvidia-h100',
+    vendor: 'nvidia',
+    model: 'NVIDIA H100',
+    memoryGiB: 80,
+    memoryMiB: 81920,
+    karpenterGpuName: 'h100',
+    migProfiles: MIG_80GB,
   });
 
   /** NVIDIA H200 141 GiB (AWS p5e / p5en, GCP A3 Ultra, Azure ND H200 v5). MIG up to 7 × 1g.18gb. */
   public static readonly NVIDIA_H200 = Accelerator.builtIn({
-    name: 'nvidia-h200', vendor: 'nvidia', model: 'NVIDIA H200', memoryGiB: 141, memoryMiB: 144384,
-    karpenterGpuName: 'h200', migProfiles: MIG_H200,
+    name: 'nvidia-h200',
+    vendor: 'nvidia',
+    model: 'NVIDIA H200',
+    memoryGiB: 141,
+    memoryMiB: 144384,
+    karpenterGpuName: 'h200',
+    migProfiles: MIG_H200,
   });
 
   /**
@@ -287,20 +336,35 @@ export class Accelerator {
    * to 7 × 1g.23gb; needs driver R570 (>= 570.133.20) for MIG.
    */
   public static readonly NVIDIA_B200 = Accelerator.builtIn({
-    name: 'nvidia-b200', vendor: 'nvidia', model: 'NVIDIA B200', memoryGiB: 179, memoryMiB: 183359,
-    karpenterGpuName: 'b200', migProfiles: MIG_B200,
+    name: 'nvidia-b200',
+    vendor: 'nvidia',
+    model: 'NVIDIA B200',
+    memoryGiB: 179,
+    memoryMiB: 183359,
+    karpenterGpuName: 'b200',
+    migProfiles: MIG_B200,
   });
 
   /** AWS Inferentia2 (inf2): 32 GiB and 2 NeuronCores per device. */
   public static readonly AWS_INFERENTIA2 = Accelerator.builtIn({
-    name: 'aws-inferentia2', vendor: 'aws', model: 'AWS Inferentia2', memoryGiB: 32,
-    karpenterAcceleratorName: 'inferentia2', migProfiles: NO_MIG, neuronCoresPerDevice: 2,
+    name: 'aws-inferentia2',
+    vendor: 'aws',
+    model: 'AWS Inferentia2',
+    memoryGiB: 32,
+    karpenterAcceleratorName: 'inferentia2',
+    migProfiles: NO_MIG,
+    neuronCoresPerDevice: 2,
   });
 
   /** AWS Trainium (trn1, trn1n): 32 GiB and 2 NeuronCores per device. */
   public static readonly AWS_TRAINIUM = Accelerator.builtIn({
-    name: 'aws-trainium', vendor: 'aws', model: 'AWS Trainium', memoryGiB: 32,
-    karpenterAcceleratorName: 'trainium', migProfiles: NO_MIG, neuronCoresPerDevice: 2,
+    name: 'aws-trainium',
+    vendor: 'aws',
+    model: 'AWS Trainium',
+    memoryGiB: 32,
+    karpenterAcceleratorName: 'trainium',
+    migProfiles: NO_MIG,
+    neuronCoresPerDevice: 2,
   });
 
   /**
@@ -308,8 +372,13 @@ export class Accelerator {
    * The AWS instance-type page lists 512 GiB per accelerator instead; the Neuron figure is used.
    */
   public static readonly AWS_TRAINIUM2 = Accelerator.builtIn({
-    name: 'aws-trainium2', vendor: 'aws', model: 'AWS Trainium2', memoryGiB: 96,
-    karpenterAcceleratorName: 'trainium2', migProfiles: NO_MIG, neuronCoresPerDevice: 8,
+    name: 'aws-trainium2',
+    vendor: 'aws',
+    model: 'AWS Trainium2',
+    memoryGiB: 96,
+    karpenterAcceleratorName: 'trainium2',
+    migProfiles: NO_MIG,
+    neuronCoresPerDevice: 8,
   });
 
   /** Every built-in accelerator, in catalog order. */
