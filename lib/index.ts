@@ -9,3 +9,4 @@ export * from './platform/ai-platform';
 export { EksCluster, EksClusterProps, ExistingVpcProps, SystemNodeGroupProps } from './aws/eks-cluster';
 export { NatGateways } from './aws/network';
 export * from './compute/gpu-node-pool';
+export * from './core/aws-instance-types';

@@ -97,7 +97,7 @@ export class SchemaRegistry {
     validateSchema: false, // upstream schemas; meta-validating 2 MB documents is wasted time
     unicodeRegExp: false, // Go RE2 patterns are not always valid under the JS `u` flag
     formats: FORMATS,
-    code: { optimize: false, regExp: goRegExp }, // optimize: ~3x slower compiles of multi-MB CRDs
+    code: { optimize: false, regExp: goRegExp }, // the code optimizer triples compile time of multi-MB CRDs
   });
   private index?: Map<string, Source>;
   private readonly coreDocs = new Map<string, any>();
@@ -125,11 +125,11 @@ export class SchemaRegistry {
     if (typeof validator === 'string') {
       errors.push(validator);
     } else {
-      if (!validator(obj)) errors.push(...validator.errors!.map(e => describe(e)));
+      if (!validator(obj)) errors.push(...validator.errors!.map(e => formatError(e)));
       if (!this.sources().get(key(obj.apiVersion, obj.kind))!.component && obj.metadata !== undefined) {
         // CRD: its schema says little about metadata; the API server applies ObjectMeta.
         const meta = this.objectMetaValidator();
-        if (!meta(obj.metadata)) errors.push(...meta.errors!.map(e => describe(e, '/metadata')));
+        if (!meta(obj.metadata)) errors.push(...meta.errors!.map(e => formatError(e, '/metadata')));
       }
     }
     return [...new Set(errors)].map(e => `${label}: ${e}`);
@@ -241,7 +241,7 @@ function key(apiVersion: unknown, kind: unknown): string {
 }
 
 /** Render one ajv error as `<instancePath> <message>`, naming the field for unknown fields and enums. */
-function describe(e: ErrorObject, prefix = ''): string {
+function formatError(e: ErrorObject, prefix = ''): string {
   const at = prefix + e.instancePath || '/';
   if (e.keyword === 'additionalProperties') return `${at} unknown field "${e.params.additionalProperty}"`;
   if (e.keyword === 'enum') return `${at} ${e.message}: ${e.params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
