@@ -16,6 +16,7 @@ import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
 import { ClusterNetwork, NatGateways } from './network';
 import { ClusterAutoscaler } from './cluster-autoscaler';
+import { installKarpenter, realiseKarpenterNodePool } from './karpenter';
 import { managedNodeGroup } from './gpu-node-group';
 import { nodeRole, secureLaunchTemplate } from './node-infra';
 import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
@@ -24,7 +25,7 @@ import { KubernetesVersion } from '../core/kubernetes-version';
 import { joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
 import { configureKubernetesProviders } from '../kubernetes/providers';
 import type { AiPlatform } from '../platform/ai-platform';
-import { ClusterCapabilities, ClusterKind, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
+import { ClusterCapabilities, ClusterKind, Layer, NodePoolProvisioners, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
 import { ClusterBase } from '../platform/cluster-base';
 
 /** An existing VPC to place the cluster in. */
@@ -97,6 +98,13 @@ export interface EksClusterProps {
   readonly systemNodes?: SystemNodeGroupProps;
   /** Override EKS core add-on versions (`vpc-cni`, `coredns`, `kube-proxy`, `eks-pod-identity-agent`). @default - versions pinned in this library per Kubernetes version */
   readonly addonVersions?: Record<string, string>;
+  /**
+   * Install Karpenter (controller role through EKS Pod Identity, node role and access entry,
+   * encrypted interruption queue fed by EventBridge, Helm releases). GPU pools then default to
+   * Karpenter NodePools instead of managed node groups.
+   * @default false
+   */
+  readonly karpenter?: boolean;
 }
 
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -111,7 +119,7 @@ export class EksCluster extends ClusterBase {
   public readonly kind = ClusterKind.EKS;
   public readonly region: string;
   public readonly version: KubernetesVersion;
-  public readonly capabilities: ClusterCapabilities = { karpenter: false, managedNodeGroups: true, spot: true, workloadIdentity: true };
+  public readonly capabilities: ClusterCapabilities;
   /** The `aws_eks_cluster` resource (escape hatch). */
   public readonly resource: EksClusterResource;
   /** The infra stack (always present for EKS). */
@@ -134,6 +142,7 @@ export class EksCluster extends ClusterBase {
       throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');
     }
     this.version = props.version ?? KubernetesVersion.DEFAULT;
+    this.capabilities = { karpenter: props.karpenter ?? false, managedNodeGroups: true, spot: true, workloadIdentity: true };
     this.clusterName = validateEksClusterName(props.clusterName ?? `${platform.platformName}-${id}`, path, 'clusterName');
     this.infraStack = this.stacks.infra!;
     const infra = this.infraStack;
@@ -292,6 +301,8 @@ export class EksCluster extends ClusterBase {
     };
     configureKubernetesProviders(this.stacks.addons, access);
     configureKubernetesProviders(this.stacks.workloads, access);
+
+    if (this.capabilities.karpenter) installKarpenter(this);
   }
 
   public grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity {
@@ -333,6 +344,12 @@ export class EksCluster extends ClusterBase {
   }
 
   public realiseNodePool(spec: NodePoolSpec): NodePoolRealisation {
+    if (spec.provisioner === NodePoolProvisioners.KARPENTER) {
+      if (!this.capabilities.karpenter) {
+        throw new ConfigError(spec.owner.node.path, 'provisioner', spec.provisioner, `a provisioner the cluster has: enable Karpenter on ${this.node.path} (karpenter: true) or use the managed node group provisioner`);
+      }
+      return realiseKarpenterNodePool(this, spec);
+    }
     const scope = this.scopeFor(Layer.INFRA, spec.owner) as Construct;
     const ctx = {
       clusterName: this.clusterName,

@@ -6,7 +6,7 @@ import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
 import { NodeLabels, Taint } from '../core/well-known';
 import { NvidiaDevicePlugin } from '../kubernetes/gpu-addons';
-import { ICluster, NodePoolRealisation } from '../platform/cluster';
+import { ICluster, NodePoolProvisioners, NodePoolRealisation } from '../platform/cluster';
 
 /** Operating system image of GPU nodes. */
 export class NodeOs {
@@ -19,8 +19,22 @@ export class NodeOs {
   private constructor(public readonly name: string) {}
 }
 
+/** What creates the nodes of a pool. */
+export class NodeProvisioner {
+  /** EKS managed node groups, scaled (from zero) by the Cluster Autoscaler. */
+  public static readonly MANAGED_NODE_GROUP = new NodeProvisioner(NodePoolProvisioners.MANAGED_NODE_GROUP);
+  /** Karpenter NodePool and EC2NodeClass (the cluster must have Karpenter enabled). */
+  public static readonly KARPENTER = new NodeProvisioner(NodePoolProvisioners.KARPENTER);
+  private constructor(public readonly name: string) {}
+}
+
 /** Props of {@link GpuNodePool}. */
 export interface GpuNodePoolProps {
+  /**
+   * What creates the nodes.
+   * @default - Karpenter when the cluster has it, else managed node groups
+   */
+  readonly provisioner?: NodeProvisioner;
   /**
    * The accelerator. Instance types default to every AWS type carrying it, smallest first.
    * @default - derived from `instanceTypes` (which is then required)
@@ -170,8 +184,12 @@ export class GpuNodePool extends Construct {
     }
     this.taints = taints;
 
+    const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
     this.realisation = cluster.realiseNodePool({
       owner: this,
+      provisioner: provisioner.name,
+      minDevicesPerNode: devicesPerNode,
+      maxDevicesPerNode: Math.max(...perNode),
       name,
       instanceTypes: this.instanceTypes,
       capacityKind: this.capacity.kind,

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ConfigError } from '../core/errors';
 import type { AiPlatform } from './ai-platform';
+import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 
 /** Common code of every cluster: its stacks (at the App root, named `<platform>-<cluster>-<layer>`) and scopes. */
 export abstract class ClusterBase extends Construct implements ICluster {
@@ -29,6 +30,11 @@ export abstract class ClusterBase extends Construct implements ICluster {
 
   public abstract grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity;
   public abstract realiseNodePool(spec: NodePoolSpec): NodePoolRealisation;
+
+  /** Add a GPU node pool: the same as `new GpuNodePool(this, id, props)`. */
+  public addGpuNodePool(id: string, props: GpuNodePoolProps): GpuNodePool {
+    return new GpuNodePool(this, id, props);
+  }
 
   public get commonLabels(): Record<string, string> {
     return this.platform.commonLabels;

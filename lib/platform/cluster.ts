@@ -106,6 +106,8 @@ export interface IWorkloadIdentityBinder {
 export interface NodePoolSpec {
   /** The construct asking (ids of created resources mirror its path). */
   readonly owner: IConstruct;
+  /** Which provisioner realises the pool: one of {@link NodePoolProvisioners}. */
+  readonly provisioner: string;
   /** DNS-label name of the pool (node group name, Karpenter NodePool name). */
   readonly name: string;
   /** Instance types, most preferred first. */
@@ -126,9 +128,22 @@ export interface NodePoolSpec {
   readonly diskGiB: number;
   /** `AL2023_NVIDIA`, `BOTTLEROCKET_NVIDIA`, `AL2023_NEURON` or `AL2023_STANDARD`. */
   readonly os: string;
+  /** Accelerator devices per node on the smallest and the largest instance type of the pool. */
+  readonly minDevicesPerNode: number;
+  readonly maxDevicesPerNode: number;
   /** Extended resources each node advertises (for scale-from-zero templates), e.g. `{ 'nvidia.com/gpu': '4' }`. */
   readonly extendedResources: Record<string, string>;
 }
+
+/** Provisioner names of {@link NodePoolSpec.provisioner}. */
+export const NodePoolProvisioners = {
+  /** EKS managed node groups scaled by the Cluster Autoscaler. */
+  MANAGED_NODE_GROUP: 'eks-managed-node-group',
+  /** Karpenter NodePool + EC2NodeClass. */
+  KARPENTER: 'karpenter',
+  /** Nodes that already exist (on-prem, edge): nothing is created. */
+  EXISTING_NODES: 'existing-nodes',
+} as const;
 
 /** What the cluster created for a node pool. */
 export interface NodePoolRealisation {
