@@ -7,7 +7,11 @@ import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
 
 /** Where Terraform keeps the state of every stack of the platform. */
 export class StateBackend {
-  /** Local state files (cdktf's default: `terraform.<stack>.tfstate` next to the stack). */
+  /**
+   * Local state files, `terraform.<stack>.tfstate` in the folder that holds the cdktf output
+   * folder (where cdktf puts them by default), written as a path relative to the stack folder so
+   * that the synthesized JSON holds no machine path and cross-stack reads find the same file.
+   */
   public static local(): StateBackend {
     return new StateBackend('local', undefined);
   }
@@ -23,7 +27,8 @@ export class StateBackend {
   /** @internal */
   public _applyTo(stack: TerraformStack): void {
     if (!this.s3Options) {
-      new LocalBackend(stack, { path: `terraform.${stack.node.id}.tfstate` });
+      // Stack folders are <outdir>/stacks/<name>: three levels up is the project folder.
+      new LocalBackend(stack, { path: `../../../terraform.${stack.node.id}.tfstate` });
       return;
     }
     const o = this.s3Options;
