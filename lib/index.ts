@@ -10,3 +10,5 @@ export { EksCluster, EksClusterProps, ExistingVpcProps, SystemNodeGroupProps } f
 export { NatGateways } from './aws/network';
 export * from './compute/gpu-node-pool';
 export * from './core/aws-instance-types';
+export * from './platform/existing-cluster';
+export * from './compute/pool';

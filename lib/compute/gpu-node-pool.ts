@@ -1,4 +1,6 @@
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
+import { IGpuNodePool, Toleration } from './pool';
 import { Accelerator } from '../core/accelerator';
 import { Capacity } from '../core/capacity';
 import { ConfigError } from '../core/errors';
@@ -6,6 +8,7 @@ import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
 import { NodeLabels, Taint } from '../core/well-known';
 import { NvidiaDevicePlugin } from '../kubernetes/gpu-addons';
+import { ensureResourceFlavor } from '../kubernetes/kueue';
 import { ICluster, NodePoolProvisioners, NodePoolRealisation } from '../platform/cluster';
 
 /** Operating system image of GPU nodes. */
@@ -74,7 +77,16 @@ export interface GpuNodePoolProps {
  * optional GPU sharing. Realised by the cluster: an EKS managed node group with scale-from-zero
  * tags on EKS.
  */
-export class GpuNodePool extends Construct {
+export class GpuNodePool extends Construct implements IGpuNodePool {
+  /**
+   * Accelerator nodes that already exist (on-prem, edge, or made by someone else): nothing is
+   * created; serving and training can target them through the returned pool.
+   */
+  public static fromExistingNodes(cluster: ICluster, id: string, props: ExistingGpuNodesProps): IGpuNodePool {
+    return new ExistingGpuNodes(cluster, id, props);
+  }
+
+  public readonly poolName: string;
   public readonly cluster: ICluster;
   public readonly accelerator: Accelerator;
   public readonly instanceTypes: string[];
@@ -92,12 +104,14 @@ export class GpuNodePool extends Construct {
   public readonly unitsPerNode: number;
   /** How the cluster realised the pool. */
   public readonly realisation: NodePoolRealisation;
+  public readonly maxUnits: number;
 
   constructor(cluster: ICluster, id: string, props: GpuNodePoolProps) {
     super(cluster, id);
     const path = this.node.path;
     this.cluster = cluster;
     const name = validateDnsLabel(id, path, 'id');
+    this.poolName = name;
 
     this.minNodes = props.minNodes ?? 0;
     this.maxNodes = props.maxNodes;
@@ -144,6 +158,7 @@ export class GpuNodePool extends Construct {
     this.sharing.validateFor(this.accelerator, path);
     this.resourceName = this.sharing.resourceName(this.accelerator);
     this.unitsPerNode = devicesPerNode * this.sharing.unitsPerGpu(this.accelerator);
+    this.maxUnits = this.unitsPerNode * this.maxNodes;
 
     const isNvidia = this.accelerator.resourceName === 'nvidia.com/gpu';
     const os = props.os ?? (isNvidia ? NodeOs.AL2023_NVIDIA : NodeOs.AL2023_NEURON);
@@ -184,6 +199,11 @@ export class GpuNodePool extends Construct {
     }
     this.taints = taints;
 
+    if (props.provisioner === NodeProvisioner.KARPENTER || (!props.provisioner && cluster.capabilities.karpenter)) {
+      if (this.sharing.kind === 'time-slicing' || this.sharing.kind === 'mps') {
+        Annotations.of(this).addWarning(`Karpenter sizes nodes by physical GPUs, not ${this.sharing.kind} replicas: pods requesting ${this.resourceName} are packed ${this.sharing.replicas} per GPU only once a node exists; limits count ${this.maxNodes * Math.max(...perNode)} GPUs.`);
+      }
+    }
     const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
     this.realisation = cluster.realiseNodePool({
       owner: this,
@@ -211,7 +231,70 @@ export class GpuNodePool extends Construct {
   }
 
   /** Tolerations for this pool's taints (`operator: Exists`). */
-  public get tolerations(): Array<{ key: string; operator: string; effect: string }> {
+  public get tolerations(): Toleration[] {
     return this.taints.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect }));
+  }
+
+  public resourceFlavor(): string {
+    return ensureResourceFlavor(this.cluster, this, `${this.poolName}-${this.capacity.kind}`, this.nodeSelector, this.tolerations);
+  }
+}
+
+/** Props of {@link GpuNodePool.fromExistingNodes}. */
+export interface ExistingGpuNodesProps {
+  /** The accelerator on those nodes. */
+  readonly accelerator: Accelerator;
+  /** Labels that select exactly those nodes, e.g. `{ 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' }`. */
+  readonly nodeSelector: Record<string, string>;
+  /** Accelerator devices across all those nodes. */
+  readonly gpus: number;
+  /** How the devices are shared (must match the device plugin configuration on those nodes). @default GpuSharing.exclusive() */
+  readonly sharing?: GpuSharing;
+  /** Taints on those nodes that pods must tolerate. @default - the accelerator taint (tolerating an absent taint is harmless) */
+  readonly taints?: Taint[];
+  /** Capacity of those nodes (on-prem nodes are on-demand). @default Capacity.onDemand() */
+  readonly capacity?: Capacity;
+}
+
+/** Accelerator nodes that exist already. @internal */
+class ExistingGpuNodes extends Construct implements IGpuNodePool {
+  public readonly poolName: string;
+  public readonly cluster: ICluster;
+  public readonly accelerator: Accelerator;
+  public readonly capacity: Capacity;
+  public readonly sharing: GpuSharing;
+  public readonly resourceName: string;
+  public readonly maxUnits: number;
+  public readonly nodeSelector: Record<string, string>;
+  public readonly tolerations: Toleration[];
+
+  constructor(cluster: ICluster, id: string, props: ExistingGpuNodesProps) {
+    super(cluster, id);
+    const path = this.node.path;
+    this.poolName = validateDnsLabel(id, path, 'id');
+    this.cluster = cluster;
+    this.accelerator = props.accelerator;
+    if (!Number.isInteger(props.gpus) || props.gpus < 1) {
+      throw new ConfigError(path, 'gpus', props.gpus, 'the number of accelerator devices across the selected nodes, an integer ≥ 1');
+    }
+    const entries = Object.entries(props.nodeSelector ?? {});
+    if (entries.length === 0) {
+      throw new ConfigError(path, 'nodeSelector', props.nodeSelector, 'at least one label that selects exactly the accelerator nodes, e.g. { "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB" }');
+    }
+    for (const [k, v] of entries) {
+      validateLabelKey(k, path, `nodeSelector.${k}`);
+      validateLabelValue(v, path, `nodeSelector.${k}`);
+    }
+    this.nodeSelector = { ...props.nodeSelector };
+    this.sharing = props.sharing ?? GpuSharing.exclusive();
+    this.sharing.validateFor(this.accelerator, path);
+    this.resourceName = this.sharing.resourceName(this.accelerator);
+    this.maxUnits = props.gpus * this.sharing.unitsPerGpu(this.accelerator);
+    this.capacity = props.capacity ?? Capacity.onDemand();
+    this.tolerations = (props.taints ?? [this.accelerator.taint]).map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect }));
+  }
+
+  public resourceFlavor(): string {
+    return ensureResourceFlavor(this.cluster, this, `${this.poolName}-${this.capacity.kind}`, this.nodeSelector, this.tolerations);
   }
 }

@@ -28,4 +28,8 @@ export const Charts = {
   CLUSTER_AUTOSCALER_1_34: {
     repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.53.0', namespace: 'kube-system',
   },
+  /** Kueue v0.19.2 (chart 0.19.2 from the release tag; always installs its CRDs). */
+  KUEUE: {
+    repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2', namespace: 'kueue-system',
+  },
 } as const satisfies Record<string, HelmChartCoordinates>;

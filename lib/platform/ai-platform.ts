@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors';
 import { Labels } from '../core/well-known';
 import { validateDnsLabel } from '../core/naming';
 import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
+import { ExistingCluster, ExistingClusterProps } from './existing-cluster';
 
 /** Where Terraform keeps the state of every stack of the platform. */
 export class StateBackend {
@@ -133,6 +134,14 @@ export class AiPlatform extends Construct {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { EksCluster: Eks } = require('../aws/eks-cluster') as typeof import('../aws/eks-cluster');
     return new Eks(this, id, props);
+  }
+
+  /**
+   * Add a cluster this program does not create (on-prem, edge, another cloud's): addons and
+   * workloads stacks only, reached through a kubeconfig or credentials supplied at apply time.
+   */
+  public addExistingCluster(id: string, props: ExistingClusterProps = {}): ExistingCluster {
+    return new ExistingCluster(this, id, props);
   }
 
   /** Checks `region` against {@link AiPlatformProps.allowedRegions}. */

@@ -88,6 +88,8 @@ export interface WorkloadIdentity {
   readonly serviceAccount: string;
   /** The cloud role the service account assumes, when the cluster has one. */
   readonly roleArn?: string;
+  /** A Kubernetes Secret holding cloud credentials to mount instead (existing clusters). */
+  readonly credentialsSecret?: string;
 }
 
 /** Binds a Kubernetes service account to cloud permissions (EKS Pod Identity on EKS). */

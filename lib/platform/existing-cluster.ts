@@ -1,0 +1,131 @@
+import { Annotations, Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
+import { ClusterBase } from './cluster-base';
+import { ConfigError } from '../core/errors';
+import { validateDnsLabel } from '../core/naming';
+import { configureKubernetesProviders } from '../kubernetes/providers';
+import type { AiPlatform } from './ai-platform';
+
+/** How Terraform reaches an existing cluster. No credential is ever written into the synthesized JSON. */
+export class ClusterAccess {
+  /**
+   * A kubeconfig file and context on the machine that runs `cdktf deploy`.
+   * @param path kubeconfig path, e.g. `~/.kube/config`
+   * @param context context name; @default - the kubeconfig's current context
+   */
+  public static kubeconfig(path: string, context?: string): ClusterAccess {
+    return new ClusterAccess({ kubeconfigPath: path, kubeconfigContext: context });
+  }
+  /**
+   * Host, CA and token supplied at apply time through the environment the Kubernetes and Helm
+   * providers read: `KUBE_HOST`, `KUBE_CLUSTER_CA_CERT_DATA`, `KUBE_TOKEN` (or `KUBE_CONFIG_PATH`).
+   */
+  public static fromEnvironment(): ClusterAccess {
+    return new ClusterAccess({});
+  }
+  /**
+   * An API server URL with an exec credential plugin run at apply time (for example
+   * `gcloud`-, `kubelogin`- or `aws eks get-token`-style helpers).
+   */
+  public static exec(host: string, command: string, args: string[] = [], clusterCaBase64?: string): ClusterAccess {
+    return new ClusterAccess({ host, execCommand: command, execArgs: args, clusterCaBase64 });
+  }
+  private constructor(/** @internal */ public readonly _access: Parameters<typeof configureKubernetesProviders>[1]) {}
+}
+
+/** How workloads on an existing cluster get cloud permissions (it has no EKS Pod Identity of ours). */
+export class ExistingWorkloadIdentity {
+  /**
+   * Pods read AWS credentials from a Kubernetes Secret you create out of band (keys
+   * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optionally `AWS_SESSION_TOKEN`), for example
+   * one refreshed by IAM Roles Anywhere. Intent constructs mount it as environment.
+   */
+  public static credentialsSecret(secretName: string): ExistingWorkloadIdentity {
+    return new ExistingWorkloadIdentity(secretName, undefined);
+  }
+  /**
+   * Cloud bindings you manage (IRSA against the cluster's own OIDC issuer, EKS Anywhere, ...):
+   * `namespace/serviceAccount` → role ARN. The service accounts are annotated with the role.
+   */
+  public static roles(roleArns: Record<string, string>): ExistingWorkloadIdentity {
+    return new ExistingWorkloadIdentity(undefined, { ...roleArns });
+  }
+  private constructor(public readonly secretName: string | undefined, public readonly roleArns: Record<string, string> | undefined) {}
+}
+
+/** Props of {@link ExistingCluster}. */
+export interface ExistingClusterProps {
+  /** How Terraform reaches the cluster. @default ClusterAccess.kubeconfig('~/.kube/config') */
+  readonly access?: ClusterAccess;
+  /** Shorthand for `access: ClusterAccess.kubeconfig(kubeconfigPath, context)`. @default - see access */
+  readonly kubeconfigPath?: string;
+  /** Context of `kubeconfigPath`. @default - the current context */
+  readonly context?: string;
+  /** Name of the cluster in reports and labels. @default - the construct id */
+  readonly clusterName?: string;
+  /**
+   * Where the cluster is, checked against the platform's allowed regions (data residency), e.g.
+   * `eu-central-1` for a cluster in that region, or a site name listed in allowedRegions.
+   * @default - not checked
+   */
+  readonly region?: string;
+  /** How workloads get cloud permissions. @default - none: a construct that needs them fails at synth, naming these options */
+  readonly workloadIdentity?: ExistingWorkloadIdentity;
+}
+
+/**
+ * A conformant Kubernetes cluster this program does not create (on-prem, edge k3s, a GKE or AKS
+ * cluster someone else made): no infra stack; addons and workloads stacks through its API.
+ */
+export class ExistingCluster extends ClusterBase {
+  public readonly clusterName: string;
+  public readonly kind = ClusterKind.EXISTING;
+  public readonly region?: string;
+  public readonly capabilities: ClusterCapabilities = { karpenter: false, managedNodeGroups: false, spot: false, workloadIdentity: false };
+  public readonly workloadIdentity?: ExistingWorkloadIdentity;
+
+  constructor(platform: AiPlatform, id: string, props: ExistingClusterProps = {}) {
+    super(platform, id, false);
+    const path = this.node.path;
+    validateDnsLabel(id, path, 'id');
+    this.clusterName = validateDnsLabel(props.clusterName ?? id, path, 'clusterName');
+    this.region = props.region;
+    if (props.region) platform.checkRegion(path, 'region', props.region);
+    if (props.access && (props.kubeconfigPath || props.context)) {
+      throw new ConfigError(path, 'access', 'access together with kubeconfigPath/context', 'either access or kubeconfigPath (+ context), not both');
+    }
+    if (props.kubeconfigPath !== undefined && !Token.isUnresolved(props.kubeconfigPath) && props.kubeconfigPath.trim() === '') {
+      throw new ConfigError(path, 'kubeconfigPath', props.kubeconfigPath, 'a kubeconfig file path such as "~/.kube/config"');
+    }
+    const access = props.access ?? ClusterAccess.kubeconfig(props.kubeconfigPath ?? '~/.kube/config', props.context);
+    configureKubernetesProviders(this.stacks.addons, access._access);
+    configureKubernetesProviders(this.stacks.workloads, access._access);
+    this.workloadIdentity = props.workloadIdentity;
+  }
+
+  public grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity {
+    const path = owner.node.path;
+    const id = this.workloadIdentity;
+    const needed = JSON.stringify(statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources })));
+    if (!id) {
+      throw new ConfigError(path, 'workloadIdentity', undefined,
+        `a way for ${namespace}/${serviceAccount} on existing cluster ${this.node.path} to get cloud permissions: set workloadIdentity on the cluster to ExistingWorkloadIdentity.credentialsSecret(name) or ExistingWorkloadIdentity.roles({ "${namespace}/${serviceAccount}": roleArn }); the role needs: ${needed}`);
+    }
+    if (id.roleArns) {
+      const roleArn = id.roleArns[`${namespace}/${serviceAccount}`];
+      if (!roleArn) {
+        throw new ConfigError(path, 'workloadIdentity.roles', Object.keys(id.roleArns), `a role for "${namespace}/${serviceAccount}" (its policy needs: ${needed})`);
+      }
+      Annotations.of(owner).addInfo(`${namespace}/${serviceAccount} uses ${roleArn}; make sure it allows ${needed}`);
+      return { namespace, serviceAccount, roleArn };
+    }
+    Annotations.of(owner).addInfo(`${namespace}/${serviceAccount} reads AWS credentials from secret ${id.secretName}; they need ${needed}`);
+    return { namespace, serviceAccount, credentialsSecret: id.secretName };
+  }
+
+  public realiseNodePool(spec: NodePoolSpec): NodePoolRealisation {
+    throw new ConfigError(spec.owner.node.path, 'provisioner', spec.provisioner,
+      `nodes that already exist: ${this.node.path} is an existing cluster, where this program creates no nodes; describe them with GpuNodePool.fromExistingNodes(cluster, id, { accelerator, nodeSelector, gpus })`);
+  }
+}
