@@ -12,3 +12,6 @@ export * from './compute/gpu-node-pool';
 export * from './core/aws-instance-types';
 export * from './platform/existing-cluster';
 export * from './compute/pool';
+export { AddonSettings, KNOWN_ADDONS } from './kubernetes/helm-addon';
+export { HelmChartOptions } from './platform/cluster-base';
+export { Charts, HelmChartCoordinates } from './kubernetes/charts';

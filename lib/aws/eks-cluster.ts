@@ -21,6 +21,7 @@ import { managedNodeGroup } from './gpu-node-group';
 import { nodeRole, secureLaunchTemplate } from './node-infra';
 import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
 import { ConfigError } from '../core/errors';
+import type { AddonSettings } from '../kubernetes/helm-addon';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
 import { configureKubernetesProviders } from '../kubernetes/providers';
@@ -105,6 +106,13 @@ export interface EksClusterProps {
    * @default false
    */
   readonly karpenter?: boolean;
+  /**
+   * Settings of the add-ons this library installs when a construct needs them, by Helm release
+   * name (`nvidia-device-plugin`, `cluster-autoscaler`, `kueue`, `karpenter-crd`, `karpenter`):
+   * disable one the cluster already runs, or override values.
+   * @default - every needed add-on installed with our values
+   */
+  readonly addons?: Record<string, AddonSettings>;
 }
 
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -133,7 +141,7 @@ export class EksCluster extends ClusterBase {
   public readonly podIdentityAgent: EksAddon;
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
-    super(platform, id, true);
+    super(platform, id, true, props.addons);
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
     this.region = props.region;

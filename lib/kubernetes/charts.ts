@@ -32,4 +32,15 @@ export const Charts = {
   KUEUE: {
     repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2', namespace: 'kueue-system',
   },
+  /**
+   * Karpenter 1.14.1 CRDs (NodePool, NodeClaim, EC2NodeClass, ...). Installed as their own chart so
+   * that Helm upgrades them (CRDs in `templates/`); the `karpenter` release then skips its `crds/`.
+   */
+  KARPENTER_CRD: {
+    repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.14.1', namespace: 'kube-system',
+  },
+  /** Karpenter 1.14.1 controller (AWS provider; image public.ecr.aws/karpenter/controller:1.14.1). */
+  KARPENTER: {
+    repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', namespace: 'kube-system',
+  },
 } as const satisfies Record<string, HelmChartCoordinates>;

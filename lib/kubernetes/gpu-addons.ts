@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { Charts } from './charts';
-import { HelmAddon } from './helm-addon';
+import { AddonsScope, HelmAddon } from './helm-addon';
 import type { ICluster } from '../platform/cluster';
 
 /**
@@ -36,8 +36,8 @@ export class NvidiaDevicePlugin extends HelmAddon {
   }
 }
 
-/** The `Addons` construct of a cluster's addons stack. @internal */
+/** The `Addons` construct of a cluster's addons stack, holding its add-on settings. @internal */
 export function addonsScope(cluster: ICluster): IConstruct {
   const stack = cluster.stacks.addons;
-  return stack.node.tryFindChild('Addons') ?? new Construct(stack, 'Addons');
+  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings);
 }

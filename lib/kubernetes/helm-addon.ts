@@ -9,13 +9,20 @@ import type { HelmChartCoordinates } from './charts';
  * @internal
  */
 export class HelmAddon extends Construct {
-  public readonly resource: Release;
+  /** The helm_release, or undefined when the cluster's settings disable this add-on. */
+  public readonly resource?: Release;
   public readonly chart: HelmChartCoordinates;
+  public readonly releaseName: string;
   private readonly valueParts: Array<() => Record<string, unknown>> = [];
+  private readonly userValues: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: { releaseName: string; chart: HelmChartCoordinates; dependsOn?: HelmAddon[] }) {
     super(scope, id);
     this.chart = props.chart;
+    this.releaseName = props.releaseName;
+    const settings = scope instanceof AddonsScope ? scope.settings[props.releaseName] : undefined;
+    this.userValues = settings?.values ?? {};
+    if (settings?.enabled === false) return;
     this.resource = new Release(this, 'Resource', {
       name: props.releaseName,
       repository: props.chart.repository,
@@ -28,18 +35,41 @@ export class HelmAddon extends Construct {
       timeout: 900,
       // JSON is YAML: one values document, merged from every contributor.
       values: [Lazy.stringValue({ produce: () => JSON.stringify(this.values()) })],
-      dependsOn: props.dependsOn?.map((d) => d.resource),
+      dependsOn: props.dependsOn?.flatMap((d) => (d.resource ? [d.resource] : [])),
     });
   }
 
-  /** Add values (deep-merged, later contributions win on conflicts). */
+  /** Add values (deep-merged; user overrides from the cluster's addon settings always win). */
   public addValues(produce: () => Record<string, unknown>): void {
     this.valueParts.push(produce);
   }
 
   /** The merged values. */
   public values(): Record<string, unknown> {
-    return this.valueParts.reduce((acc, p) => deepMerge(acc, p()), {} as Record<string, unknown>);
+    const ours = this.valueParts.reduce((acc, p) => deepMerge(acc, p()), {} as Record<string, unknown>);
+    return deepMerge(ours, this.userValues);
+  }
+}
+
+/** Per add-on settings of a cluster: keyed by Helm release name. */
+export interface AddonSettings {
+  /**
+   * Install this add-on. Set false when the cluster already runs it (for example a GPU Operator
+   * that brings its own device plugin): objects that need it are still emitted.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /** Helm values merged over ours (yours win). @default - none */
+  readonly values?: Record<string, unknown>;
+}
+
+/** Release names of the add-ons this library installs when a construct needs them. */
+export const KNOWN_ADDONS = ['nvidia-device-plugin', 'cluster-autoscaler', 'kueue', 'karpenter-crd', 'karpenter'] as const;
+
+/** The `Addons` construct of a cluster's addons stack: holds the cluster's add-on settings. @internal */
+export class AddonsScope extends Construct {
+  constructor(scope: Construct, id: string, public readonly settings: Record<string, AddonSettings>) {
+    super(scope, id);
   }
 }
 

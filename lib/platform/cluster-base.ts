@@ -2,7 +2,10 @@ import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ConfigError } from '../core/errors';
+import { validateDnsLabel } from '../core/naming';
 import type { AiPlatform } from './ai-platform';
+import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
+import { addonsScope } from '../kubernetes/gpu-addons';
 import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 
 /** Common code of every cluster: its stacks (at the App root, named `<platform>-<cluster>-<layer>`) and scopes. */
@@ -15,8 +18,16 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public readonly stacks: ClusterStacks;
   public readonly platform: AiPlatform;
 
-  protected constructor(platform: AiPlatform, id: string, withInfra: boolean) {
+  public readonly addonSettings: Record<string, AddonSettings>;
+
+  protected constructor(platform: AiPlatform, id: string, withInfra: boolean, addonSettings: Record<string, AddonSettings> = {}) {
     super(platform, id);
+    for (const name of Object.keys(addonSettings)) {
+      if (!(KNOWN_ADDONS as readonly string[]).includes(name)) {
+        throw new ConfigError(this.node.path, `addons.${name}`, name, `one of the add-ons this library installs: ${KNOWN_ADDONS.join(', ')} (add any other chart with addHelmChart)`);
+      }
+    }
+    this.addonSettings = { ...addonSettings };
     this.platform = platform;
     this.platformName = platform.platformName;
     const stackName = (layer: Layer) => `${platform.platformName}-${this.node.id}-${layer.name}`;
@@ -30,6 +41,25 @@ export abstract class ClusterBase extends Construct implements ICluster {
 
   public abstract grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity;
   public abstract realiseNodePool(spec: NodePoolSpec): NodePoolRealisation;
+
+  /**
+   * Install any Helm chart in this cluster's addons stack (pin its version). Returns the
+   * `helm_release` construct. Values you give are rendered as one values document.
+   */
+  public addHelmChart(id: string, options: HelmChartOptions): IConstruct {
+    const path = `${this.node.path}/${id}`;
+    if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(options.version)) {
+      throw new ConfigError(path, 'version', options.version, 'an exact chart version such as "1.2.3" (ranges and "latest" make deploys unrepeatable)');
+    }
+    validateDnsLabel(options.releaseName ?? id, path, 'releaseName');
+    validateDnsLabel(options.namespace, path, 'namespace');
+    const addon = new HelmAddon(addonsScope(this) as Construct, id, {
+      releaseName: options.releaseName ?? id,
+      chart: { repository: options.repository, chart: options.chart, version: options.version, namespace: options.namespace },
+    });
+    if (options.values) addon.addValues(() => options.values!);
+    return addon;
+  }
 
   /** Add a GPU node pool: the same as `new GpuNodePool(this, id, props)`. */
   public addGpuNodePool(id: string, props: GpuNodePoolProps): GpuNodePool {
@@ -59,4 +89,18 @@ export abstract class ClusterBase extends Construct implements ICluster {
     }
     return stack;
   }
+}
+
+/** Options of {@link ClusterBase.addHelmChart}. */
+export interface HelmChartOptions {
+  /** Chart repository URL or `oci://` registry. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version (pinned: no ranges). */
+  readonly version: string;
+  readonly namespace: string;
+  /** @default - the construct id */
+  readonly releaseName?: string;
+  /** @default - chart defaults */
+  readonly values?: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { AddonSettings } from '../kubernetes/helm-addon';
 
 /** Which realisation a cluster uses. */
 export class ClusterKind {
@@ -68,6 +69,8 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
    * stable and readable. Throws a ConfigError when the cluster has no stack for that layer.
    */
   scopeFor(layer: Layer, owner: IConstruct): IConstruct;
+  /** Add-on settings by Helm release name (disable an add-on, override values). */
+  readonly addonSettings: Record<string, AddonSettings>;
   /** Labels put on every Kubernetes object the platform emits. */
   readonly commonLabels: Record<string, string>;
 }

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ClusterBase } from './cluster-base';
 import { ConfigError } from '../core/errors';
+import type { AddonSettings } from '../kubernetes/helm-addon';
 import { validateDnsLabel } from '../core/naming';
 import { configureKubernetesProviders } from '../kubernetes/providers';
 import type { AiPlatform } from './ai-platform';
@@ -72,6 +73,13 @@ export interface ExistingClusterProps {
   readonly region?: string;
   /** How workloads get cloud permissions. @default - none: a construct that needs them fails at synth, naming these options */
   readonly workloadIdentity?: ExistingWorkloadIdentity;
+  /**
+   * Settings of the add-ons this library installs when a construct needs them, by Helm release
+   * name (`nvidia-device-plugin`, `cluster-autoscaler`, `kueue`, `karpenter-crd`, `karpenter`):
+   * disable one the cluster already runs, or override values.
+   * @default - every needed add-on installed with our values
+   */
+  readonly addons?: Record<string, AddonSettings>;
 }
 
 /**
@@ -86,7 +94,7 @@ export class ExistingCluster extends ClusterBase {
   public readonly workloadIdentity?: ExistingWorkloadIdentity;
 
   constructor(platform: AiPlatform, id: string, props: ExistingClusterProps = {}) {
-    super(platform, id, false);
+    super(platform, id, false, props.addons);
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
     this.clusterName = validateDnsLabel(props.clusterName ?? id, path, 'clusterName');

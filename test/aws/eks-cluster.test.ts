@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { EksCluster, EksClusterProps } from '../../lib/aws/eks-cluster';
 import { NatGateways } from '../../lib/aws/network';
 import { EKS_CORE_ADDON_VERSIONS } from '../../lib/aws/versions';
-import { GpuNodePool } from '../../lib/compute/gpu-node-pool';
+import { GpuNodePool, NodeProvisioner } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
 import { ConfigError, renderValue } from '../../lib/core/errors';
@@ -269,7 +269,7 @@ describe('EksCluster options', () => {
       controlPlaneLogTypes: ['api', 'scheduler'],
       logRetentionDays: 30,
       systemNodes: { instanceTypes: ['m7i.large'], minNodes: 1, maxNodes: 3, diskGiB: 80 },
-      addonVersions: { 'coredns': 'v1.12.4-eksbuild.1' },
+      addonVersions: { coredns: 'v1.12.4-eksbuild.1' },
     }).stack('acme-prod-infra');
     const eks = onlyResource(infra, 'aws_eks_cluster');
     expect(eks).toMatchObject({ name: 'ML_Prod', version: '1.34', enabled_cluster_log_types: ['api', 'scheduler'] });
@@ -428,6 +428,12 @@ describe('EksCluster validation', () => {
   test('throws when a core add-on has no pinned version for the Kubernetes version', () => {
     const e = expectConfigError(() => newCluster({ version: KubernetesVersion.of('1.35') }), { path: P, field: 'addonVersions.vpc-cni', received: undefined });
     expect(e.message).toContain('aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name vpc-cni');
+  });
+
+  test('throws when a pool asks for Karpenter on a cluster without it', () => {
+    const { cluster } = newCluster();
+    expectConfigError(() => new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 1, provisioner: NodeProvisioner.KARPENTER }),
+      { path: 'acme/prod/l4', field: 'provisioner', received: 'karpenter' });
   });
 
   describe('grantWorkload', () => {

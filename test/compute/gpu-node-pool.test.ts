@@ -5,8 +5,10 @@ import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
 import { ConfigError, renderValue } from '../../lib/core/errors';
 import { GpuSharing, MigStrategy } from '../../lib/core/gpu-sharing';
+import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
-import { resourcesOf, synthApp, SynthesizedStack, testApp } from '../support/synth';
+import { ExistingCluster } from '../../lib/platform/existing-cluster';
+import { kubernetesObjects, resourcesOf, Synthesized, synthApp, SynthesizedStack, testApp } from '../support/synth';
 
 const TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 const GPU_TAINT = { key: 'nvidia.com/gpu', effect: 'NO_SCHEDULE' };
@@ -25,13 +27,23 @@ function expectConfigError(fn: () => unknown, want: { path: string; field: strin
   return e;
 }
 
-function newCluster(): EksCluster {
-  const platform = new AiPlatform(testApp(), 'acme');
-  return platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+function newCluster(platformName = 'acme', clusterId = 'prod', version?: KubernetesVersion): EksCluster {
+  const platform = new AiPlatform(testApp(), platformName);
+  return platform.addEksCluster(clusterId, { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version });
 }
 
 function infraOf(cluster: EksCluster): SynthesizedStack {
   return synthApp(App.of(cluster)).stack('acme-prod-infra');
+}
+
+/** The Helm releases of a synthesized addons stack by chart name, with their values parsed. */
+function helmReleases(addons: SynthesizedStack): Record<string, { release: any; values: any }> {
+  return Object.fromEntries(Object.values<any>(resourcesOf(addons, 'helm_release')).map((r) => [r.chart, { release: r, values: JSON.parse(r.values[0]) }]));
+}
+
+/** An IAM resource pattern (`*` wildcards) as a RegExp. */
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 /** Node groups of a pool (the system node group excluded), keyed by logical id. */
@@ -147,6 +159,90 @@ describe('GpuNodePool: spot L4 with fallback and time-slicing on EKS', () => {
     expect(pool.nodeSelector).toEqual({ 'cdktf-ai-infra/pool': 'l4' });
     expect(pool.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
   });
+
+  test('maxUnits counts nodes x GPUs of the smallest type x replicas', () => {
+    expect(pool.maxUnits).toBe(40);
+  });
+});
+
+describe('GpuNodePool: what a managed node group pool installs in the addons stack', () => {
+  let synth: Synthesized;
+  let releases: Record<string, { release: any; values: any }>;
+  let pool: GpuNodePool;
+  beforeAll(() => {
+    const cluster = newCluster();
+    pool = cluster.addGpuNodePool('l4', { accelerator: Accelerator.NVIDIA_L4, capacity: Capacity.spot({ fallbackToOnDemand: true }), maxNodes: 4, sharing: GpuSharing.timeSlicing(4) });
+    new GpuNodePool(cluster, 't4', { accelerator: Accelerator.NVIDIA_T4, maxNodes: 1 });
+    pool.resourceFlavor();
+    synth = synthApp(App.of(cluster));
+    releases = helmReleases(synth.stack('acme-prod-addons'));
+  });
+
+  test('cluster.addGpuNodePool is new GpuNodePool under the cluster', () => {
+    expect(pool).toBeInstanceOf(GpuNodePool);
+    expect(pool.node.path).toBe('acme/prod/l4');
+  });
+
+  test('one NVIDIA device plugin release with every pool\'s sharing config, selected per node by label', () => {
+    const { release, values } = releases['nvidia-device-plugin'];
+    expect(release).toMatchObject({ repository: 'https://nvidia.github.io/k8s-device-plugin', version: '0.20.0', namespace: 'nvidia-device-plugin' });
+    expect(values.config.default).toBe('exclusive');
+    expect(Object.keys(values.config.map).sort()).toEqual(['exclusive', 'time-slicing-4']);
+    expect(JSON.parse(values.config.map['time-slicing-4'])).toEqual(GpuSharing.timeSlicing(4).devicePluginConfig(Accelerator.NVIDIA_L4));
+    expect(JSON.parse(values.config.map['time-slicing-4']).sharing.timeSlicing.resources).toEqual([{ name: 'nvidia.com/gpu', replicas: 4 }]);
+  });
+
+  test('one Cluster Autoscaler release for the cluster version, preferring the spot group over its fallback', () => {
+    const { release, values } = releases['cluster-autoscaler'];
+    expect(release).toMatchObject({ namespace: 'kube-system', version: '9.51.0' });
+    expect(values).toMatchObject({ cloudProvider: 'aws', awsRegion: 'us-east-1', autoDiscovery: { clusterName: 'acme-prod' } });
+    expect(values.extraArgs.expander).toBe('priority,least-waste');
+    expect(values.expanderPriorities).toEqual({ 10: ['.*'], 50: ['^eks-acme-prod-l4-spot-.*'] });
+    const groups = Object.values<any>(resourcesOf(synth.stack('acme-prod-infra'), 'aws_eks_node_group'));
+    const spot = groups.find((g) => g.capacity_type === 'SPOT');
+    expect(`eks-${spot.node_group_name_prefix}0123-uuid`).toMatch(new RegExp(values.expanderPriorities[50][0]));
+    const fallback = groups.find((g) => g.node_group_name_prefix === 'acme-prod-l4-od-');
+    expect(`eks-${fallback.node_group_name_prefix}0123-uuid`).not.toMatch(new RegExp(values.expanderPriorities[50][0]));
+  });
+
+  test('the Cluster Autoscaler gets its AWS permissions through pod identity', () => {
+    const infra = synth.stack('acme-prod-infra');
+    const assoc = Object.values<any>(resourcesOf(infra, 'aws_eks_pod_identity_association'));
+    expect(assoc.map((a) => [a.namespace, a.service_account])).toEqual([['kube-system', 'cluster-autoscaler']]);
+  });
+
+  test('resourceFlavor(): a Kueue ResourceFlavor selecting the pool and tolerating its taint', () => {
+    expect(pool.resourceFlavor()).toBe('l4-spot');
+    expect(releases.kueue.release.namespace).toBe('kueue-system');
+    const flavors = kubernetesObjects(synth).filter((o) => o.manifest.kind === 'ResourceFlavor');
+    expect(flavors).toHaveLength(1);
+    expect(flavors[0].stack).toBe('acme-prod-workloads');
+    expect(flavors[0].manifest).toMatchObject({
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      metadata: { name: 'l4-spot' },
+      spec: { nodeLabels: { 'cdktf-ai-infra/pool': 'l4' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+    });
+  });
+});
+
+describe('GpuNodePool with a long cluster name', () => {
+  test('the Cluster Autoscaler may scale every node group of the pool', () => {
+    // 'acme-ml-platform' + 'production-us-east-1' gives the 37-character cluster name
+    // 'acme-ml-platform-production-us-east-1': node group names are shortened with a hash, so
+    // they no longer start with the cluster name the autoscaler's scaling permission names.
+    const cluster = newCluster('acme-ml-platform', 'production-us-east-1');
+    new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, capacity: Capacity.spot({ fallbackToOnDemand: true }), maxNodes: 4 });
+    const infra = synthApp(App.of(cluster)).stack(`${cluster.platformName}-production-us-east-1-infra`);
+    const [policy] = Object.entries<any>(resourcesOf(infra, 'aws_iam_role_policy')).filter(([id]) => id.startsWith('ClusterAutoscaler_')).map(([, p]) => JSON.parse(p.policy));
+    const scaling = policy.Statement.find((st: any) => st.Action.includes('autoscaling:SetDesiredCapacity'));
+    const groups = Object.entries<any>(resourcesOf(infra, 'aws_eks_node_group')).filter(([id]) => id !== 'SystemNodes').map(([, g]) => g);
+    expect(groups).toHaveLength(2);
+    for (const g of groups) {
+      // EKS names the Auto Scaling group of a managed node group eks-<node group name>-<uuid>.
+      const asgArn = `arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:uuid:autoScalingGroupName/eks-${g.node_group_name_prefix}20261129-0a1b2c3d`;
+      expect(scaling.Resource.some((r: string) => globRegExp(r).test(asgArn))).toBe(true);
+    }
+  });
 });
 
 describe('GpuNodePool variants', () => {
@@ -235,8 +331,9 @@ describe('GpuNodePool variants', () => {
 
   test('extra labels and taints, mapped to EKS spelling and autoscaler tags', () => {
     const { pool, infra } = build('l4', {
-      accelerator: Accelerator.NVIDIA_L4, maxNodes: 1,
-      labels: { 'team': 'search' },
+      accelerator: Accelerator.NVIDIA_L4,
+      maxNodes: 1,
+      labels: { team: 'search' },
       taints: [{ key: 'dedicated', value: 'search', effect: 'NoExecute' }],
     });
     const [group] = Object.values<any>(poolGroups(infra));
@@ -324,7 +421,10 @@ describe('GpuNodePool validation', () => {
 
   test('throws when spot is asked of an instance type without spot', () => {
     const reservedOnly = Accelerator.custom({
-      name: 'acme-gpu', resourceName: 'nvidia.com/gpu', vendor: 'nvidia', memoryGiB: 48,
+      name: 'acme-gpu',
+      resourceName: 'nvidia.com/gpu',
+      vendor: 'nvidia',
+      memoryGiB: 48,
       instanceTypes: [{ cloud: 'aws', name: 'x9g.8xlarge', family: 'x9g', acceleratorName: 'acme-gpu', acceleratorCount: 4, efaSupported: false, architecture: 'x86_64', spotSupported: false }],
     });
     expectConfigError(() => new GpuNodePool(cluster, 'k', { accelerator: reservedOnly, capacity: Capacity.spot(), maxNodes: 1 }), { path: at('k'), field: 'capacity', received: 'spot' });
@@ -362,8 +462,77 @@ describe('GpuNodePool validation', () => {
     expectConfigError(() => new GpuNodePool(cluster, 's', { accelerator: L4, maxNodes: 1, labels: { team: 'a b' } }), { path: at('s'), field: 'labels.team', received: 'a b' });
   });
 
+  test('throws when GPU sharing is asked of Bottlerocket', () => {
+    expectConfigError(() => new GpuNodePool(cluster, 'br', { accelerator: L4, maxNodes: 1, os: NodeOs.BOTTLEROCKET_NVIDIA, sharing: GpuSharing.timeSlicing(2) }),
+      { path: at('br'), field: 'sharing', received: 'timeSlicing(2)' });
+  });
+
+  test('throws when the cluster version has no pinned Cluster Autoscaler', () => {
+    const old = newCluster('acme', 'old', KubernetesVersion.V1_32);
+    expectConfigError(() => new GpuNodePool(old, 'l4', { accelerator: L4, maxNodes: 1 }), { path: 'acme/old', field: 'version', received: '1.32' });
+  });
+
+  test('throws when a pool is created on an existing cluster', () => {
+    const lab = new AiPlatform(testApp(), 'acme').addExistingCluster('lab');
+    expectConfigError(() => new GpuNodePool(lab, 'a100', { accelerator: Accelerator.NVIDIA_A100_80GB, maxNodes: 1 }),
+      { path: 'acme/lab/a100', field: 'provisioner', received: 'eks-managed-node-group' });
+  });
+
   test('throws when a taint key is invalid', () => {
     expectConfigError(() => new GpuNodePool(cluster, 't', { accelerator: L4, maxNodes: 1, taints: [{ key: '-x', effect: 'NoSchedule' }] }),
       { path: at('t'), field: 'taints[].key', received: '-x' });
+  });
+});
+
+describe('GpuNodePool.fromExistingNodes', () => {
+  let lab: ExistingCluster;
+  beforeAll(() => {
+    lab = new AiPlatform(testApp(), 'acme').addExistingCluster('lab', { kubeconfigPath: '~/.kube/config', context: 'lab' });
+  });
+  const A100 = Accelerator.NVIDIA_A100_80GB;
+  const SELECTOR = { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' };
+
+  test('describes nodes without creating any: selector, tolerations, units', () => {
+    const pool = GpuNodePool.fromExistingNodes(lab, 'a100', { accelerator: A100, nodeSelector: SELECTOR, gpus: 32, sharing: GpuSharing.mig('1g.10gb') });
+    expect(pool.poolName).toBe('a100');
+    expect(pool.cluster).toBe(lab);
+    expect(pool.nodeSelector).toEqual(SELECTOR);
+    expect(pool.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pool.resourceName).toBe('nvidia.com/gpu');
+    expect(pool.maxUnits).toBe(32 * 7);
+    expect(pool.capacity.kind).toBe('on-demand');
+    const synth = synthApp(App.of(lab));
+    expect(synth.stacks.map((s) => s.name).sort()).toEqual(['acme-lab-addons', 'acme-lab-workloads']);
+    for (const st of synth.stacks) expect(st.json.resource).toBeUndefined();
+  });
+
+  test('explicit taints replace the accelerator taint', () => {
+    const pool = GpuNodePool.fromExistingNodes(lab, 'tainted', { accelerator: A100, nodeSelector: SELECTOR, gpus: 8, taints: [{ key: 'lab', effect: 'NoExecute' }] });
+    expect(pool.tolerations).toEqual([{ key: 'lab', operator: 'Exists', effect: 'NoExecute' }]);
+  });
+
+  test('throws when the id is not a DNS label', () => {
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'A100', { accelerator: A100, nodeSelector: SELECTOR, gpus: 1 }), { path: 'acme/lab/A100', field: 'id', received: 'A100' });
+  });
+
+  test('throws when gpus is not a positive integer', () => {
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'g0', { accelerator: A100, nodeSelector: SELECTOR, gpus: 0 }), { path: 'acme/lab/g0', field: 'gpus', received: 0 });
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'g1', { accelerator: A100, nodeSelector: SELECTOR, gpus: 1.5 }), { path: 'acme/lab/g1', field: 'gpus', received: 1.5 });
+  });
+
+  test('throws when the node selector is empty', () => {
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'ns', { accelerator: A100, nodeSelector: {}, gpus: 1 }), { path: 'acme/lab/ns', field: 'nodeSelector', received: {} });
+  });
+
+  test('throws when a node selector key or value is invalid', () => {
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'k', { accelerator: A100, nodeSelector: { 'bad key': 'x' }, gpus: 1 }),
+      { path: 'acme/lab/k', field: 'nodeSelector.bad key', received: 'bad key' });
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'v', { accelerator: A100, nodeSelector: { gpu: 'A 100' }, gpus: 1 }),
+      { path: 'acme/lab/v', field: 'nodeSelector.gpu', received: 'A 100' });
+  });
+
+  test('throws when the sharing mode does not fit the accelerator', () => {
+    expectConfigError(() => GpuNodePool.fromExistingNodes(lab, 'inf', { accelerator: Accelerator.AWS_INFERENTIA2, nodeSelector: SELECTOR, gpus: 1, sharing: GpuSharing.mps(2) }),
+      { path: 'acme/lab/inf', field: 'sharing', received: 'mps(2)' });
   });
 });

@@ -201,6 +201,24 @@ describe('AiPlatform validation', () => {
     expect(warnings).toEqual([expect.stringContaining('cost center')]);
   });
 
+  test('an existing cluster gets addons and workloads stacks only', () => {
+    const app = testApp();
+    const platform = new AiPlatform(app, 'acme');
+    const lab = platform.addExistingCluster('lab', { kubeconfigPath: '~/.kube/config', context: 'lab' });
+    expect(lab.stacks.infra).toBeUndefined();
+    const synth = synthApp(app);
+    expect(synth.stacks.map((s) => s.name).sort()).toEqual(['acme-lab-addons', 'acme-lab-workloads']);
+    expect(synth.stack('acme-lab-addons').dependencies).toEqual([]);
+    expect(synth.stack('acme-lab-workloads').dependencies).toEqual(['acme-lab-addons']);
+    expect(synth.stack('acme-lab-workloads').json.provider.kubernetes).toEqual([{ config_path: '~/.kube/config', config_context: 'lab' }]);
+  });
+
+  test('throws when an intent construct asks an existing cluster for its infra stack', () => {
+    const lab = new AiPlatform(testApp(), 'acme').addExistingCluster('lab');
+    const owner = new Construct(lab, 'bucket');
+    expectConfigError(() => lab.scopeFor(Layer.INFRA, owner), { path: 'acme/lab/bucket', field: 'cluster', received: 'existing cluster acme/lab' });
+  });
+
   test('scopeFor places an owner in the stack of its layer, mirroring its path below the cluster', () => {
     const platform = new AiPlatform(testApp(), 'acme');
     const cluster = platform.addEksCluster('prod', PROD);

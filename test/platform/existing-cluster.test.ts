@@ -1,0 +1,165 @@
+import { Accelerator, AiPlatform, ClusterAccess, ConfigError, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
+import { defaultRegistry } from '../support/schemas';
+import { kubernetesObjects, resourcesOf, synthApp, testApp } from '../support/synth';
+
+function platform(props: ConstructorParameters<typeof AiPlatform>[2] = {}) {
+  const app = testApp();
+  return { app, platform: new AiPlatform(app, 'acme', props) };
+}
+
+function thrown(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('ExistingCluster', () => {
+  test('has addons and workloads stacks only, in order, with kubeconfig providers', () => {
+    const { app, platform: p } = platform();
+    p.addExistingCluster('lab', { kubeconfigPath: '~/.kube/lab', context: 'lab-admin' });
+    const synth = synthApp(app);
+    expect(synth.stacks.map((s) => s.name).sort()).toEqual(['acme-lab-addons', 'acme-lab-workloads']);
+    expect(synth.stack('acme-lab-workloads').dependencies).toEqual(['acme-lab-addons']);
+    for (const name of ['acme-lab-addons', 'acme-lab-workloads']) {
+      const json = synth.stack(name).json;
+      expect(json.provider.kubernetes[0]).toEqual({ config_path: '~/.kube/lab', config_context: 'lab-admin' });
+      expect(json.provider.helm[0].kubernetes).toEqual({ config_path: '~/.kube/lab', config_context: 'lab-admin' });
+    }
+  });
+
+  test('credentials from the environment leave no secret or host in the JSON', () => {
+    const { app, platform: p } = platform();
+    p.addExistingCluster('edge', { access: ClusterAccess.fromEnvironment() });
+    const json = synthApp(app).stack('acme-edge-workloads').json;
+    expect(json.provider.kubernetes[0]).toEqual({});
+    expect(JSON.stringify(json)).not.toMatch(/token|password/i);
+  });
+
+  test('exec access passes host, CA and the credential plugin', () => {
+    const { app, platform: p } = platform();
+    p.addExistingCluster('gke', { access: ClusterAccess.exec('https://203.0.113.10', 'gke-gcloud-auth-plugin', [], 'Q0E=') });
+    const provider = synthApp(app).stack('acme-gke-addons').json.provider.kubernetes[0];
+    expect(provider.host).toBe('https://203.0.113.10');
+    expect(provider.exec[0]).toMatchObject({ command: 'gke-gcloud-auth-plugin', api_version: 'client.authentication.k8s.io/v1beta1' });
+  });
+
+  test('existing GPU nodes: selector, tolerations, capacity math, and a Kueue flavor that validates', () => {
+    const { app, platform: p } = platform();
+    const lab = p.addExistingCluster('lab');
+    const a100 = GpuNodePool.fromExistingNodes(lab, 'a100', {
+      accelerator: Accelerator.NVIDIA_A100_80GB,
+      nodeSelector: { 'acme.example/gpu': 'a100' },
+      gpus: 16,
+      sharing: GpuSharing.timeSlicing(2),
+    });
+    expect(a100.nodeSelector).toEqual({ 'acme.example/gpu': 'a100' });
+    expect(a100.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(a100.maxUnits).toBe(32);
+    expect(a100.resourceName).toBe('nvidia.com/gpu');
+    expect(a100.resourceFlavor()).toBe('a100-on-demand');
+    a100.resourceFlavor(); // idempotent
+    const synth = synthApp(app);
+    const objects = kubernetesObjects(synth);
+    expect(objects).toHaveLength(1);
+    expect(objects[0].manifest).toMatchObject({
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      kind: 'ResourceFlavor',
+      metadata: { name: 'a100-on-demand', labels: { 'app.kubernetes.io/part-of': 'acme' } },
+      spec: { nodeLabels: { 'acme.example/gpu': 'a100' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+    });
+    expect(defaultRegistry().validate(objects[0].manifest)).toEqual([]);
+    // Kueue gets installed in the addons stack, pinned.
+    const releases = Object.values<any>(resourcesOf(synth.stack('acme-lab-addons'), 'helm_release'));
+    expect(releases.map((r) => [r.chart, r.version])).toEqual([['kueue', '0.19.2']]);
+  });
+
+  test('workload identity through a credentials secret or user-supplied roles', () => {
+    const { platform: p } = platform();
+    const secret = p.addExistingCluster('a', { workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
+    expect(secret.grantWorkload(secret, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]))
+      .toEqual({ namespace: 'ml', serviceAccount: 'trainer', credentialsSecret: 'aws-creds' });
+    const roles = p.addExistingCluster('b', { workloadIdentity: ExistingWorkloadIdentity.roles({ 'ml/trainer': 'arn:aws:iam::1:role/t' }) });
+    expect(roles.grantWorkload(roles, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]).roleArn).toBe('arn:aws:iam::1:role/t');
+  });
+
+  test('add-on settings: disable one the cluster already runs, override values of another', () => {
+    const { app, platform: p } = platform();
+    const lab = p.addExistingCluster('lab', { addons: { kueue: { values: { enablePrometheus: true } } } });
+    GpuNodePool.fromExistingNodes(lab, 'a100', { accelerator: Accelerator.NVIDIA_A100_80GB, nodeSelector: { gpu: 'a100' }, gpus: 8 }).resourceFlavor();
+    const release = Object.values<any>(resourcesOf(synthApp(app).stack('acme-lab-addons'), 'helm_release'))[0];
+    expect(JSON.parse(release.values[0])).toEqual({ enablePrometheus: true });
+
+    const other = platform();
+    const off = other.platform.addExistingCluster('lab', { addons: { kueue: { enabled: false } } });
+    GpuNodePool.fromExistingNodes(off, 'a100', { accelerator: Accelerator.NVIDIA_A100_80GB, nodeSelector: { gpu: 'a100' }, gpus: 8 }).resourceFlavor();
+    const synth = synthApp(other.app);
+    expect(resourcesOf(synth.stack('acme-lab-addons'), 'helm_release')).toEqual({});
+    expect(kubernetesObjects(synth)).toHaveLength(1);
+  });
+
+  test('addHelmChart installs a pinned chart by hand', () => {
+    const { app, platform: p } = platform();
+    const lab = p.addExistingCluster('lab');
+    lab.addHelmChart('metrics-server', {
+      repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1', namespace: 'kube-system', values: { replicas: 2 },
+    });
+    const release = Object.values<any>(resourcesOf(synthApp(app).stack('acme-lab-addons'), 'helm_release'))[0];
+    expect(release).toMatchObject({ name: 'metrics-server', chart: 'metrics-server', version: '3.13.1', namespace: 'kube-system' });
+    expect(JSON.parse(release.values[0])).toEqual({ replicas: 2 });
+  });
+
+  describe('validation', () => {
+    test('throws when the cluster is asked to create nodes', () => {
+      const { platform: p } = platform();
+      const lab = p.addExistingCluster('lab');
+      const e = thrown(() => new GpuNodePool(lab, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 2 }));
+      expect(e.message).toMatch(/acme\/lab\/l4.*provisioner.*fromExistingNodes/);
+    });
+    test('throws when a workload needs cloud permissions and no identity option is set', () => {
+      const { platform: p } = platform();
+      const lab = p.addExistingCluster('lab');
+      const e = thrown(() => lab.grantWorkload(lab, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]));
+      expect(e.field).toBe('workloadIdentity');
+      expect(e.message).toMatch(/credentialsSecret.*roles.*s3:GetObject/);
+    });
+    test('throws when the roles map lacks the service account', () => {
+      const { platform: p } = platform();
+      const lab = p.addExistingCluster('lab', { workloadIdentity: ExistingWorkloadIdentity.roles({ 'ml/other': 'arn:aws:iam::1:role/o' }) });
+      const e = thrown(() => lab.grantWorkload(lab, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['*'] }]));
+      expect(e.message).toMatch(/workloadIdentity\.roles.*ml\/other.*ml\/trainer/);
+    });
+    test('throws when the region is outside the allowed regions', () => {
+      const { platform: p } = platform({ allowedRegions: ['eu-central-1'] });
+      const e = thrown(() => p.addExistingCluster('lab', { region: 'us-east-1' }));
+      expect(e.message).toMatch(/acme\/lab: invalid region: received "us-east-1".*eu-central-1/);
+    });
+    test('throws when access and kubeconfigPath are both given', () => {
+      const { platform: p } = platform();
+      const e = thrown(() => p.addExistingCluster('lab', { access: ClusterAccess.fromEnvironment(), kubeconfigPath: '~/.kube/config' }));
+      expect(e.field).toBe('access');
+    });
+    test('throws when kubeconfigPath is blank', () => {
+      const { platform: p } = platform();
+      expect(() => p.addExistingCluster('lab', { kubeconfigPath: ' ' })).toThrow(/kubeconfigPath.*received " "/);
+    });
+    test('throws when an add-on setting names an unknown add-on', () => {
+      const { platform: p } = platform();
+      expect(() => p.addExistingCluster('lab', { addons: { kserve: { enabled: false } } })).toThrow(/addons\.kserve.*received "kserve".*nvidia-device-plugin/);
+    });
+    test('throws when a hand-added chart is not pinned', () => {
+      const { platform: p } = platform();
+      const lab = p.addExistingCluster('lab');
+      expect(() => lab.addHelmChart('x', { repository: 'https://example.com', chart: 'x', version: '^1.0.0', namespace: 'x' })).toThrow(/acme\/lab\/x: invalid version: received "\^1.0.0"/);
+    });
+    test('throws when existing nodes have no selector or no GPUs', () => {
+      const { platform: p } = platform();
+      const lab = p.addExistingCluster('lab');
+      expect(() => GpuNodePool.fromExistingNodes(lab, 'a', { accelerator: Accelerator.NVIDIA_A100_80GB, nodeSelector: {}, gpus: 8 })).toThrow(/nodeSelector/);
+      expect(() => GpuNodePool.fromExistingNodes(lab, 'b', { accelerator: Accelerator.NVIDIA_A100_80GB, nodeSelector: { g: 'a' }, gpus: 0 })).toThrow(/gpus: received 0/);
+    });
+  });
+});
