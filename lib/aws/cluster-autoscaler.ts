@@ -48,8 +48,10 @@ export class ClusterAutoscaler extends HelmAddon {
       },
       {
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
-        // EKS names the Auto Scaling group of a managed node group `eks-<node group>-<uuid>`.
-        resources: [`arn:${partitionOf(region)}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-${cluster.clusterName}-*`],
+        // Only the Auto Scaling groups of this cluster's managed node groups: EKS names them
+        // `eks-<node group>-<uuid>` and tags them `eks:cluster-name`.
+        resources: [`arn:${partitionOf(region)}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-*`],
+        conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
       },
     ]);
     this.addValues(() => ({

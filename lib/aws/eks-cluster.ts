@@ -115,6 +115,7 @@ export interface EksClusterProps {
   readonly addons?: Record<string, AddonSettings>;
 }
 
+const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
 /**
@@ -126,6 +127,7 @@ export class EksCluster extends ClusterBase {
   public readonly clusterName: string;
   public readonly kind = ClusterKind.EKS;
   public readonly region: string;
+  public readonly cloud = 'aws';
   public readonly version: KubernetesVersion;
   public readonly capabilities: ClusterCapabilities;
   /** The `aws_eks_cluster` resource (escape hatch). */
@@ -139,6 +141,7 @@ export class EksCluster extends ClusterBase {
   public readonly nodeRole: IamRole;
   /** The EKS Pod Identity agent add-on: pod identity associations need it. */
   public readonly podIdentityAgent: EksAddon;
+  private readonly boundServiceAccounts = new Map<string, string>();
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
     super(platform, id, true, props.addons);
@@ -162,7 +165,7 @@ export class EksCluster extends ClusterBase {
       if (props.availabilityZones) {
         throw new ConfigError(path, 'availabilityZones', props.availabilityZones, 'nothing when existingVpc is given (the subnets fix the zones)');
       }
-      if (props.existingVpc.privateSubnetIds.length < 2) {
+      if (!Token.isUnresolved(props.existingVpc.privateSubnetIds) && props.existingVpc.privateSubnetIds.length < 2) {
         throw new ConfigError(path, 'existingVpc.privateSubnetIds', props.existingVpc.privateSubnetIds, 'at least two private subnets in different availability zones (EKS requires two AZs)');
       }
       this.vpcId = props.existingVpc.vpcId;
@@ -170,6 +173,9 @@ export class EksCluster extends ClusterBase {
       this.publicSubnetIds = [...(props.existingVpc.publicSubnetIds ?? [])];
     } else {
       const azs = props.availabilityZones ?? [];
+      if (Token.isUnresolved(azs)) {
+        throw new ConfigError(path, 'availabilityZones', 'an unresolved token', 'a literal list of zone names: the VPC gets one subnet pair per zone, so the zones must be known at synth');
+      }
       if (azs.length < 2 || azs.length > 6) {
         throw new ConfigError(path, 'availabilityZones', props.availabilityZones, `two to six availability zones of ${props.region}, e.g. ["${props.region}a", "${props.region}b"] (given explicitly so the stack plans offline)`);
       }
@@ -200,6 +206,10 @@ export class EksCluster extends ClusterBase {
     if (!publicAccess && props.publicAccessCidrs?.length) {
       throw new ConfigError(path, 'publicAccessCidrs', props.publicAccessCidrs, 'nothing unless endpointPublicAccess is true');
     }
+    const retention = props.logRetentionDays ?? 90;
+    if (!LOG_RETENTION_DAYS.includes(retention)) {
+      throw new ConfigError(path, 'logRetentionDays', retention, `one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')} (0 = never expire)`);
+    }
     const logTypes = props.controlPlaneLogTypes ?? ['api', 'audit', 'authenticator'];
     for (const t of logTypes) {
       if (!LOG_TYPES.includes(t)) throw new ConfigError(path, 'controlPlaneLogTypes', t, `one of ${LOG_TYPES.join(', ')}`);
@@ -221,7 +231,7 @@ export class EksCluster extends ClusterBase {
     });
     const logGroup = new CloudwatchLogGroup(infra, 'ControlPlaneLogs', {
       name: `/aws/eks/${this.clusterName}/cluster`,
-      retentionInDays: props.logRetentionDays ?? 90,
+      retentionInDays: retention,
     });
 
     const admins = props.adminPrincipalArns ?? [];
@@ -257,11 +267,11 @@ export class EksCluster extends ClusterBase {
     const sys = props.systemNodes ?? {};
     const sysMin = sys.minNodes ?? 2;
     const sysMax = sys.maxNodes ?? 4;
-    if (sysMin < 1 || sysMax < sysMin) {
+    if (!Number.isInteger(sysMin) || !Number.isInteger(sysMax) || sysMin < 1 || sysMax < sysMin) {
       throw new ConfigError(path, 'systemNodes.minNodes/maxNodes', { minNodes: sysMin, maxNodes: sysMax }, '1 ≤ minNodes ≤ maxNodes (operators need at least one node)');
     }
     const sysTemplate = secureLaunchTemplate(infra, 'SystemNodesLaunchTemplate', {
-      namePrefix: joinName([this.clusterName, 'system'], 60), diskGiB: sys.diskGiB ?? 50,
+      namePrefix: joinName([this.clusterName, 'system'], 60), diskGiB: sys.diskGiB ?? 50, tags: platform.tags,
     });
     const systemNodes = new EksNodeGroup(infra, 'SystemNodes', {
       clusterName: this.resource.name,
@@ -328,6 +338,14 @@ export class EksCluster extends ClusterBase {
         throw new ConfigError(path, `statements[${i}]`, s, 'least privilege: name the actions (e.g. "s3:GetObject") and the resources (ARNs) instead of "*" on "*"');
       }
     });
+    const key = `${namespace}/${serviceAccount}`;
+    if (!Token.isUnresolved(key)) {
+      const previous = this.boundServiceAccounts.get(key);
+      if (previous) {
+        throw new ConfigError(path, 'serviceAccount', key, `a service account not already bound to a role (EKS allows one pod identity association per service account; ${previous} bound it): use another service account name`);
+      }
+      this.boundServiceAccounts.set(key, path);
+    }
     const scope = this.scopeFor(Layer.INFRA, owner);
     const idScope = new Construct(scope, `Identity-${namespace}-${serviceAccount}`);
     const role = new IamRole(idScope, 'Role', {
@@ -364,6 +382,7 @@ export class EksCluster extends ClusterBase {
       clusterNameRef: this.resource.name,
       nodeRoleArn: this.nodeRole.arn,
       subnetIds: this.privateSubnetIds,
+      tags: this.platform.tags,
     };
     const autoscaler = ClusterAutoscaler.of(this);
     const withFallback = spec.capacityKind === 'spot' && spec.fallbackToOnDemand;

@@ -21,6 +21,8 @@ export interface ManagedNodeGroupContext {
   readonly clusterNameRef: string;
   readonly nodeRoleArn: string;
   readonly subnetIds: string[];
+  /** Tags for the instances and volumes the node group launches. */
+  readonly tags: Record<string, string>;
 }
 
 /**
@@ -35,6 +37,7 @@ export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: Mana
     namePrefix: joinName([ctx.clusterName, spec.name], 60),
     diskGiB: spec.diskGiB,
     deviceName: ami.rootDevice,
+    tags: { ...ctx.tags, 'cdktf-ai-infra/pool': spec.name },
   });
   const group = new EksNodeGroup(scope, 'Resource', {
     clusterName: ctx.clusterNameRef,

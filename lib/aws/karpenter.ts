@@ -6,26 +6,26 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { Fn, Token } from 'cdktf';
+import { dependable, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { partitionOf } from './arn';
+import type { EksCluster } from './eks-cluster';
 import { ClusterNetwork } from './network';
 import { nodeRole } from './node-infra';
-import { Capacity, CapacityKinds } from '../core/capacity';
 import { findAwsInstanceType } from '../core/aws-instance-types';
+import { Capacity, CapacityKinds } from '../core/capacity';
 import { ConfigError } from '../core/errors';
 import { joinName, validateDnsLabel } from '../core/naming';
 import { KarpenterCapacityTypes, ResourceNames } from '../core/well-known';
 import { Charts } from '../kubernetes/charts';
 import { addonsScope } from '../kubernetes/gpu-addons';
 import { HelmAddon } from '../kubernetes/helm-addon';
-import { emitManifest } from '../kubernetes/manifest';
 import {
   ec2NodeClass, KARPENTER_DISCOVERY_TAG, KarpenterAmiAliases, KarpenterConsolidationPolicies, nodePool,
   nodePoolRequirements, restrictedNodeLabelReason,
 } from '../kubernetes/karpenter-objects';
+import { emitManifest } from '../kubernetes/manifest';
 import { Layer, NodePoolProvisioners, NodePoolRealisation, NodePoolSpec, PermissionStatement } from '../platform/cluster';
-import type { EksCluster } from './eks-cluster';
 
 /** Namespace and service account of the controller (Karpenter's getting-started defaults). */
 const NAMESPACE = Charts.KARPENTER.namespace;
@@ -177,9 +177,9 @@ export class Karpenter extends HelmAddon {
     // identity binder; the tag-scoped ones (which keep Karpenter to resources of this cluster) go
     // into a second inline policy of the same role, because PermissionStatement has no conditions.
     const statements = controllerStatements({
-      partition, region, clusterName,
-      // The account id, from the cluster ARN (no data source: the stack plans offline).
-      accountId: Token.asString(Fn.element(Fn.split(':', cluster.resource.arn), 4)),
+      partition,
+      region,
+      clusterName,
       clusterArn: cluster.resource.arn,
       nodeRoleArn: this.nodeRole.arn,
       queueArn: this.interruptionQueue.arn,
@@ -230,10 +230,12 @@ export class Karpenter extends HelmAddon {
  * shift), region- or resource-conditioned where upstream conditions them.
  */
 function controllerStatements(p: {
-  partition: string; region: string; clusterName: string; accountId: string; clusterArn: string; nodeRoleArn: string; queueArn: string;
+  partition: string; region: string; clusterName: string; clusterArn: string; nodeRoleArn: string; queueArn: string;
 }): ControllerStatement[] {
   const ec2 = (type: string, account = '*') => `arn:${p.partition}:ec2:${p.region}:${account}:${type}/*`;
-  const instanceProfiles = `arn:${p.partition}:iam::${p.accountId}:instance-profile/*`;
+  // Any account: IAM acts only on the caller's own account, so this is the same set of instance
+  // profiles as the account id would give, without a data source (the stack plans offline).
+  const instanceProfiles = `arn:${p.partition}:iam::*:instance-profile/*`;
   const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${p.clusterName}`]: 'owned' };
   const requestOwned = { [`aws:RequestTag/kubernetes.io/cluster/${p.clusterName}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': p.clusterName };
   const taggedResources = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map((t) => ec2(t));
@@ -382,7 +384,10 @@ function capacityOf(spec: NodePoolSpec): { types: string[]; reservationIds: stri
   }
   switch (spec.capacityKind) {
     case CapacityKinds.SPOT:
-      return { types: spec.fallbackToOnDemand ? [KarpenterCapacityTypes.SPOT, KarpenterCapacityTypes.ON_DEMAND] : [KarpenterCapacityTypes.SPOT], reservationIds: [] };
+      return {
+        types: spec.fallbackToOnDemand ? [KarpenterCapacityTypes.SPOT, KarpenterCapacityTypes.ON_DEMAND] : [KarpenterCapacityTypes.SPOT],
+        reservationIds: [],
+      };
     case CapacityKinds.ON_DEMAND:
       return { types: [KarpenterCapacityTypes.ON_DEMAND], reservationIds: [] };
     default:
@@ -453,6 +458,6 @@ export function realiseKarpenterNodePool(cluster: EksCluster, spec: NodePoolSpec
     budgets: [{ nodes: '100%', reasons: ['Empty'] }, { nodes: '1', reasons: ['Drifted'] }],
   }), cluster.commonLabels);
   // Created after (destroyed before) its EC2NodeClass, whose finalizer waits for the NodeClaims.
-  resource.dependsOn = [nodeClass.fqn];
+  resource.dependsOn = [dependable(nodeClass)];
   return { provisioner: NodePoolProvisioners.KARPENTER, resource };
 }

@@ -127,21 +127,23 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
       throw new ConfigError(path, 'accelerator', undefined, 'an accelerator (e.g. Accelerator.NVIDIA_L4) or explicit instanceTypes');
     }
     let accelerator = props.accelerator;
+    // Instance types are checked against the catalog of the cluster's cloud only.
+    const cloud = cluster.cloud ?? 'aws';
     if (props.instanceTypes) {
       if (props.instanceTypes.length === 0) throw new ConfigError(path, 'instanceTypes', [], 'at least one instance type, or leave it unset');
       for (const t of props.instanceTypes) {
-        const found = Accelerator.forInstanceType(t);
-        if (!found) {
-          throw new ConfigError(path, 'instanceTypes', t, 'an accelerated instance type of the catalog (g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, p6-b200, inf2, trn1, trn1n, trn2), or use Accelerator.custom');
+        const carrier = [accelerator, ...Accelerator.all()].find((a) => a?.instanceTypes(cloud).some((c) => c.name === t));
+        if (!carrier) {
+          throw new ConfigError(path, 'instanceTypes', t, `an accelerated ${cloud} instance type of the catalog (${cloud === 'aws' ? 'g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, p6-b200, inf2, trn1, trn1n, trn2' : 'see Accelerator.instanceTypes'}), or an Accelerator.custom that lists it`);
         }
-        if (accelerator && found.name !== accelerator.name) {
-          throw new ConfigError(path, 'instanceTypes', t, `instance types carrying ${accelerator.name} (${t} carries ${found.name})`);
+        if (accelerator && carrier.name !== accelerator.name) {
+          throw new ConfigError(path, 'instanceTypes', t, `instance types carrying ${accelerator.name} (${t} carries ${carrier.name})`);
         }
-        accelerator = accelerator ?? found;
+        accelerator = accelerator ?? carrier;
       }
     }
     this.accelerator = accelerator!;
-    const catalogTypes = this.accelerator.instanceTypes('aws');
+    const catalogTypes = this.accelerator.instanceTypes(cloud);
     this.instanceTypes = props.instanceTypes ? [...props.instanceTypes] : catalogTypes.map((t) => t.name);
     if (this.instanceTypes.length === 0) {
       throw new ConfigError(path, 'instanceTypes', undefined, `explicit instance types: the catalog knows no AWS instance type for ${this.accelerator.name}`);
@@ -184,6 +186,12 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
       labels[NodeLabels.NVIDIA_GPU_PRESENT] = 'true';
       labels[NodeLabels.NVIDIA_DEVICE_PLUGIN_CONFIG] = this.sharing.configKey;
       NvidiaDevicePlugin.of(cluster).addConfig(this.sharing.configKey, this.sharing.devicePluginConfig(this.accelerator, path)!);
+    }
+    if (this.sharing.migConfig) {
+      // The GPU Operator's MIG manager partitions GPUs by this label; the device plugin then
+      // advertises the slices. This library does not install the MIG manager yet.
+      labels[NodeLabels.NVIDIA_MIG_CONFIG] = this.sharing.migConfig;
+      Annotations.of(this).addWarning(`MIG: nodes are labelled ${NodeLabels.NVIDIA_MIG_CONFIG}=${this.sharing.migConfig}, but partitioning needs the NVIDIA GPU Operator's MIG manager, which this library does not install yet; until it runs, nodes advertise whole GPUs, not ${this.resourceName}.`);
     }
     for (const [k, v] of Object.entries(props.labels ?? {})) {
       validateLabelKey(k, path, `labels.${k}`);

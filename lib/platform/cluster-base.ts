@@ -14,6 +14,7 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public abstract readonly kind: ClusterKind;
   public abstract readonly capabilities: ClusterCapabilities;
   public abstract readonly region?: string;
+  public readonly cloud?: string;
   public readonly platformName: string;
   public readonly stacks: ClusterStacks;
   public readonly platform: AiPlatform;

@@ -57,6 +57,8 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
   readonly kind: ClusterKind;
   /** Name of the platform this cluster belongs to (stack name prefix). */
   readonly platformName: string;
+  /** The cloud whose instance types the cluster's node pools use (`aws`), when it creates nodes. */
+  readonly cloud?: string;
   /** Cloud region, when the cluster is in one. */
   readonly region?: string;
   /** The cluster's stacks. */
@@ -81,6 +83,11 @@ export interface PermissionStatement {
   readonly actions: string[];
   /** Resource ARNs, e.g. `['arn:aws:s3:::models/recs/*']`. */
   readonly resources: string[];
+  /**
+   * IAM condition block, e.g. `{ StringEquals: { 'aws:ResourceTag/eks:cluster-name': 'prod' } }`.
+   * @default - none
+   */
+  readonly conditions?: Record<string, Record<string, string | string[]>>;
 }
 
 /** What {@link IWorkloadIdentityBinder.grantWorkload} created. */
