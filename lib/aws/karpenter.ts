@@ -175,7 +175,10 @@ export class Karpenter extends HelmAddon {
 
     // Controller permissions. Statements without conditions go through the cluster's workload
     // identity binder; the tag-scoped ones (which keep Karpenter to resources of this cluster) go
-    // into a second inline policy of the same role, because PermissionStatement has no conditions.
+    // into a second inline policy of the same role: EksCluster.grantWorkload renders actions and
+    // resources only (not `PermissionStatement.conditions`), and without their conditions these
+    // statements would let the controller launch, tag and terminate any instance of the region.
+    // Once grantWorkload renders conditions, pass every statement to it and drop this policy.
     const statements = controllerStatements({
       partition,
       region,

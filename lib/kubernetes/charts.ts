@@ -43,4 +43,43 @@ export const Charts = {
   KARPENTER: {
     repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', namespace: 'kube-system',
   },
+  /** cert-manager v1.17.0 (the version KServe v0.20.0 pins; needed by KServe). */
+  CERT_MANAGER: {
+    repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.17.0', namespace: 'cert-manager',
+  },
+  /** KServe v0.20.0 CRDs (CRD-only chart; Helm upgrades them). */
+  KSERVE_CRD: { repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0', namespace: 'kserve' },
+  /** KServe v0.20.0 controller. */
+  KSERVE: { repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-resources', version: 'v0.20.0', namespace: 'kserve' },
+  /** KServe v0.20.0 ClusterServingRuntimes (with `kserve.servingruntime.enabled=true`). */
+  KSERVE_RUNTIMES: { repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-runtime-configs', version: 'v0.20.0', namespace: 'kserve' },
+  /** KServe v0.20.0 LocalModelCache / LocalModelNodeGroup CRDs. */
+  KSERVE_LOCALMODEL_CRD: { repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-localmodel-crd', version: 'v0.20.0', namespace: 'kserve' },
+  /** KServe v0.20.0 LocalModel controller. */
+  KSERVE_LOCALMODEL: { repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-localmodel-resources', version: 'v0.20.0', namespace: 'kserve' },
+  /** Knative Operator v1.23.0 (bundles Serving 1.23.0 and Kourier; Serving itself comes from a KnativeServing object). */
+  KNATIVE_OPERATOR: { repository: 'https://knative.github.io/operator', chart: 'knative-operator', version: 'v1.23.0', namespace: 'knative-operator' },
+  /** KEDA 2.20.2 (installs its CRDs). */
+  KEDA: { repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2', namespace: 'keda' },
+  /** JobSet v0.12.0. */
+  JOBSET: { repository: 'oci://registry.k8s.io/jobset/charts', chart: 'jobset', version: '0.12.0', namespace: 'jobset-system' },
+  /** KubeRay operator v1.7.0. */
+  KUBERAY: { repository: 'https://ray-project.github.io/kuberay-helm/', chart: 'kuberay-operator', version: '1.7.0', namespace: 'kuberay-system' },
+  /**
+   * Argo Workflows. UNVERIFIED for v4.1.2 (the schemas in ../shared/schemas): the newest chart in
+   * the stored index, 1.0.18, ships v4.0.6.
+   */
+  ARGO_WORKFLOWS: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-workflows', version: '1.0.18', namespace: 'argo' },
+  /** Argo Events. UNVERIFIED for v1.9.11: chart 2.4.22 ships v1.9.10. */
+  ARGO_EVENTS: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-events', version: '2.4.22', namespace: 'argo-events' },
+  /** NVIDIA dcgm-exporter 4.8.2 (newest in the 2026-05-05 index). */
+  DCGM_EXPORTER: { repository: 'https://nvidia.github.io/dcgm-exporter/helm-charts', chart: 'dcgm-exporter', version: '4.8.2', namespace: 'gpu-monitoring' },
+  /** Prometheus Operator v0.93.0 CRDs only (ServiceMonitor, PodMonitor...). */
+  PROMETHEUS_OPERATOR_CRDS: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-operator-crds', version: '31.0.0', namespace: 'monitoring' },
+  /** kube-prometheus-stack 88.3.0 (ships Prometheus Operator v0.93.0). */
+  KUBE_PROMETHEUS_STACK: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.3.0', namespace: 'monitoring' },
+  /** NVIDIA GPU Operator v26.7.0. */
+  GPU_OPERATOR: { repository: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v26.7.0', namespace: 'gpu-operator' },
+  /** metrics-server 0.8.1 (chart 3.13.1). */
+  METRICS_SERVER: { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1', namespace: 'kube-system' },
 } as const satisfies Record<string, HelmChartCoordinates>;

@@ -64,7 +64,12 @@ export interface AddonSettings {
 }
 
 /** Release names of the add-ons this library installs when a construct needs them. */
-export const KNOWN_ADDONS = ['nvidia-device-plugin', 'cluster-autoscaler', 'kueue', 'karpenter-crd', 'karpenter'] as const;
+export const KNOWN_ADDONS = [
+  'nvidia-device-plugin', 'cluster-autoscaler', 'kueue', 'karpenter-crd', 'karpenter', 'cert-manager',
+  'kserve-crd', 'kserve', 'kserve-runtimes', 'kserve-localmodel-crd', 'kserve-localmodel', 'knative-operator',
+  'keda', 'jobset', 'kuberay', 'argo-workflows', 'argo-events', 'dcgm-exporter', 'prometheus-operator-crds',
+  'kube-prometheus-stack', 'gpu-operator', 'metrics-server',
+] as const;
 
 /** The `Addons` construct of a cluster's addons stack: holds the cluster's add-on settings. @internal */
 export class AddonsScope extends Construct {
