@@ -356,7 +356,7 @@ export class EksCluster extends ClusterBase {
       role: role.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources })),
+        Statement: statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) })),
       }),
     });
     new EksPodIdentityAssociation(idScope, 'Association', {

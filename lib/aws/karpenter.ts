@@ -3,10 +3,9 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { dependable, Fn, Token } from 'cdktf';
+import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { partitionOf } from './arn';
 import type { EksCluster } from './eks-cluster';
@@ -173,12 +172,8 @@ export class Karpenter extends HelmAddon {
       }),
     });
 
-    // Controller permissions. Statements without conditions go through the cluster's workload
-    // identity binder; the tag-scoped ones (which keep Karpenter to resources of this cluster) go
-    // into a second inline policy of the same role: EksCluster.grantWorkload renders actions and
-    // resources only (not `PermissionStatement.conditions`), and without their conditions these
-    // statements would let the controller launch, tag and terminate any instance of the region.
-    // Once grantWorkload renders conditions, pass every statement to it and drop this policy.
+    // Controller permissions, through the cluster's workload identity binder; the tag conditions
+    // keep Karpenter to the instances, templates and profiles of this cluster.
     const statements = controllerStatements({
       partition,
       region,
@@ -188,18 +183,8 @@ export class Karpenter extends HelmAddon {
       queueArn: this.interruptionQueue.arn,
     });
     const identity = cluster.grantWorkload(this, NAMESPACE, SERVICE_ACCOUNT,
-      statements.filter((s) => !s.conditions).map((s) => ({ actions: s.actions, resources: s.resources })));
+      statements.map((s) => ({ actions: s.actions, resources: s.resources, conditions: s.conditions })));
     this.controllerRoleArn = identity.roleArn!;
-    new IamRolePolicy(infra, 'ControllerScopedPolicy', {
-      // `role/<name>`: roles made by the binder have the default path `/`.
-      role: Token.asString(Fn.element(Fn.split('/', this.controllerRoleArn), 1)),
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: statements.filter((s) => s.conditions).map((s) => ({
-          Sid: s.sid, Effect: 'Allow', Action: s.actions, Resource: s.resources, Condition: s.conditions,
-        })),
-      }),
-    });
 
     const queueName = this.interruptionQueue.name;
     this.addValues(() => ({

@@ -61,7 +61,7 @@ function requirement(pool: any, key: string): any {
 function controllerStatements(infra: SynthesizedStack): any[] {
   const policies = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy'))
     .filter((p) => p['//'].metadata.path.startsWith(`${infra.name}/Karpenter/`));
-  expect(policies).toHaveLength(2);
+  expect(policies).toHaveLength(1);
   return policies.flatMap((p) => JSON.parse(p.policy).Statement);
 }
 

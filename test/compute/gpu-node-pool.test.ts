@@ -536,3 +536,16 @@ describe('GpuNodePool.fromExistingNodes', () => {
       { path: 'acme/lab/inf', field: 'sharing', received: 'mps(2)' });
   });
 });
+
+describe('Cluster Autoscaler permissions', () => {
+  test('scaling is limited to Auto Scaling groups tagged with this cluster', () => {
+    const app = testApp();
+    const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 2 });
+    const infra = synthApp(app).stack('acme-prod-infra');
+    const policy = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy))[0];
+    const scaling = policy.Statement.find((s: any) => s.Action.includes('autoscaling:SetDesiredCapacity'));
+    expect(scaling.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': 'acme-prod' } });
+    expect(scaling.Action).toEqual(['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup']);
+  });
+});
