@@ -128,6 +128,7 @@ export class EksCluster extends ClusterBase {
   public readonly kind = ClusterKind.EKS;
   public readonly region: string;
   public readonly cloud = 'aws';
+  public readonly cloudRegion: string;
   public readonly version: KubernetesVersion;
   public readonly capabilities: ClusterCapabilities;
   /** The `aws_eks_cluster` resource (escape hatch). */
@@ -148,6 +149,7 @@ export class EksCluster extends ClusterBase {
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
     this.region = props.region;
+    this.cloudRegion = props.region;
     platform.checkRegion(path, 'region', props.region);
     if (!Token.isUnresolved(props.region) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region)) {
       throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');

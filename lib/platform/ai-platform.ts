@@ -152,6 +152,22 @@ export class AiPlatform extends Construct {
     }
   }
 
+  /**
+   * @internal The platform's stack for AWS resources not owned by a cluster (used by workloads of
+   * existing clusters): `<platform>-aws-<region>`, created on first use with its AWS provider.
+   */
+  public _awsStack(region: string): TerraformStack {
+    this.checkRegion(this.node.path, 'awsRegion', region);
+    const name = `${this.platformName}-aws-${region}`;
+    const existing = this.app.node.tryFindChild(name) as TerraformStack | undefined;
+    if (existing) return existing;
+    const stack = this._createStack(name);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
+    new AwsProvider(stack, 'aws', { region });
+    return stack;
+  }
+
   /** @internal Create a stack at the App root with the platform's backend and tags. */
   public _createStack(name: string): TerraformStack {
     if (this.app.node.tryFindChild(name)) {

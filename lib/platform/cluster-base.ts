@@ -71,11 +71,27 @@ export abstract class ClusterBase extends Construct implements ICluster {
     return this.platform.commonLabels;
   }
 
+  public abstract readonly cloudRegion?: string;
+
   public scopeFor(layer: Layer, owner: IConstruct): IConstruct {
-    const stack = this.stackOf(layer, owner);
-    // Mirror the owner's path below this cluster inside the layer's stack.
+    return this.mirror(this.stackOf(layer, owner), owner);
+  }
+
+  public cloudScopeFor(owner: IConstruct): IConstruct {
+    if (this.stacks.infra) return this.scopeFor(Layer.INFRA, owner);
+    if (!this.cloudRegion) {
+      throw new ConfigError(owner.node.path, 'awsRegion', undefined,
+        `an AWS region on ${this.kind.name} cluster ${this.node.path} (awsRegion: 'us-east-1'): ${owner.node.id} needs AWS resources, which go into the platform's ${this.platformName}-aws-<region> stack`);
+    }
+    const stack = this.platform._awsStack(this.cloudRegion);
+    const clusterScope = stack.node.tryFindChild(this.node.id) ?? new Construct(stack, this.node.id);
+    return this.mirror(clusterScope, owner);
+  }
+
+  /** Mirror the owner's path below this cluster inside `root`. */
+  private mirror(root: IConstruct, owner: IConstruct): IConstruct {
     const rel = owner.node.scopes.slice(this.node.scopes.length).map((s) => s.node.id);
-    let scope: IConstruct = stack;
+    let scope: IConstruct = root;
     for (const segment of rel) {
       scope = scope.node.tryFindChild(segment) ?? new Construct(scope, segment);
     }

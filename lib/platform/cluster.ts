@@ -71,6 +71,15 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
    * stable and readable. Throws a ConfigError when the cluster has no stack for that layer.
    */
   scopeFor(layer: Layer, owner: IConstruct): IConstruct;
+  /**
+   * A scope for the cloud (AWS) resources a workload of this cluster needs (buckets, queues,
+   * notifications, roles): the infra stack of an EKS cluster, or the platform's
+   * `<platform>-aws-<region>` stack for an existing cluster with an `awsRegion`. Throws a
+   * ConfigError when the cluster has neither.
+   */
+  cloudScopeFor(owner: IConstruct): IConstruct;
+  /** AWS region of the cloud resources of this cluster's workloads, when there is one. */
+  readonly cloudRegion?: string;
   /** Add-on settings by Helm release name (disable an add-on, override values). */
   readonly addonSettings: Record<string, AddonSettings>;
   /** Labels put on every Kubernetes object the platform emits. */

@@ -71,6 +71,12 @@ export interface ExistingClusterProps {
    * @default - not checked
    */
   readonly region?: string;
+  /**
+   * AWS region for the cloud resources this cluster's workloads need (buckets, queues, event
+   * rules); they go into the platform's `<platform>-aws-<region>` stack.
+   * @default - none: a construct that needs AWS resources fails at synth, naming this option
+   */
+  readonly awsRegion?: string;
   /** How workloads get cloud permissions. @default - none: a construct that needs them fails at synth, naming these options */
   readonly workloadIdentity?: ExistingWorkloadIdentity;
   /**
@@ -92,6 +98,7 @@ export class ExistingCluster extends ClusterBase {
   public readonly region?: string;
   public readonly capabilities: ClusterCapabilities = { karpenter: false, managedNodeGroups: false, spot: false, workloadIdentity: false };
   public readonly workloadIdentity?: ExistingWorkloadIdentity;
+  public readonly cloudRegion?: string;
 
   constructor(platform: AiPlatform, id: string, props: ExistingClusterProps = {}) {
     super(platform, id, false, props.addons);
@@ -110,6 +117,11 @@ export class ExistingCluster extends ClusterBase {
     configureKubernetesProviders(this.stacks.addons, access._access);
     configureKubernetesProviders(this.stacks.workloads, access._access);
     this.workloadIdentity = props.workloadIdentity;
+    if (props.awsRegion !== undefined && !Token.isUnresolved(props.awsRegion) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion)) {
+      throw new ConfigError(path, 'awsRegion', props.awsRegion, 'an AWS region code such as "us-east-1"');
+    }
+    if (props.awsRegion) platform.checkRegion(path, 'awsRegion', props.awsRegion);
+    this.cloudRegion = props.awsRegion;
   }
 
   public grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity {
