@@ -1,7 +1,7 @@
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { App, Lazy, TerraformStack } from 'cdktf';
+import { App, dependable, Lazy, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError } from '../core/errors';
 import { partitionOf } from './arn';
@@ -77,6 +77,6 @@ export class BucketEvents extends Construct {
     });
     this.targets.push({ queueArn: queue.arn, prefix, suffix, id: owner.node.path.replace(/\//g, '-').slice(-200) });
     // S3 checks that it may send to the queue when the notification is saved.
-    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), policy.fqn];
+    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), dependable(policy)];
   }
 }
