@@ -1,0 +1,32 @@
+import { IConstruct } from 'constructs';
+import type { ICluster } from '../platform/cluster';
+
+/**
+ * How a new model version reaches an endpoint. Training pipelines promote to any endpoint through
+ * this description, whichever target (KServe on a cluster, SageMaker) realises it.
+ */
+export interface EndpointPromotion {
+  /** `kserve` (a KServe InferenceService) or `sagemaker` (a SageMaker endpoint). */
+  readonly kind: string;
+  /**
+   * S3 prefix under which promoted model versions are written (`s3://bucket/prefix/`); the
+   * endpoint's rollout reads the newest version from there.
+   */
+  readonly modelVersionsUri: string;
+  /** KServe: the InferenceService to roll (namespace and name) and its cluster. */
+  readonly namespace?: string;
+  readonly inferenceServiceName?: string;
+  readonly cluster?: ICluster;
+  /** SageMaker: the endpoint name. */
+  readonly sagemakerEndpointName?: string;
+  /** Percentage of traffic a new version gets first (canary). */
+  readonly canaryPercent: number;
+}
+
+/** A serving endpoint that training pipelines can promote models to. */
+export interface IInferenceEndpoint extends IConstruct {
+  /** DNS-label name of the endpoint. */
+  readonly endpointName: string;
+  /** How to promote a new model version to it. */
+  readonly promotion: EndpointPromotion;
+}
