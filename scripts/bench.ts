@@ -21,7 +21,9 @@ function measureOnce(command: string, cwd: string): Measure {
   const rssFile = path.join(outdir, 'rss.txt');
   const t0 = process.hrtime.bigint();
   const r = spawnSync(command, {
-    cwd, shell: true, encoding: 'utf8',
+    cwd,
+    shell: true,
+    encoding: 'utf8',
     env: { ...process.env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${reporter}`, CHECKPOINT_DISABLE: '1' },
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;

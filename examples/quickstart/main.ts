@@ -8,7 +8,7 @@ import { Accelerator, AiPlatform, Capacity, GpuNodePool, KubernetesVersion } fro
 const app = new App();
 
 const platform = new AiPlatform(app, 'quickstart', {
-  tags: { team: 'ml-platform', 'cost-center': 'ml-123' },
+  tags: { 'team': 'ml-platform', 'cost-center': 'ml-123' },
 });
 
 // Availability zones are given explicitly, so the infra stack plans without AWS API calls.

@@ -3,8 +3,8 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { App, dependable, Lazy, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { ConfigError } from '../core/errors';
 import { partitionOf } from './arn';
+import { ConfigError } from '../core/errors';
 
 interface QueueTarget { readonly queueArn: string; readonly prefix: string; readonly suffix?: string; readonly id: string }
 

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { partitionOf } from './arn';
+import type { EksCluster } from './eks-cluster';
 import { ConfigError } from '../core/errors';
 import { Charts } from '../kubernetes/charts';
 import { addonsScope } from '../kubernetes/gpu-addons';
 import { HelmAddon } from '../kubernetes/helm-addon';
-import type { EksCluster } from './eks-cluster';
 
 const CHART_BY_VERSION: Record<string, typeof Charts.CLUSTER_AUTOSCALER_1_33 | typeof Charts.CLUSTER_AUTOSCALER_1_34> = {
-  '1.33': Charts.CLUSTER_AUTOSCALER_1_33,
-  '1.34': Charts.CLUSTER_AUTOSCALER_1_34,
+  1.33: Charts.CLUSTER_AUTOSCALER_1_33,
+  1.34: Charts.CLUSTER_AUTOSCALER_1_34,
 };
 
 /**

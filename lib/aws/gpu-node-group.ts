@@ -3,8 +3,8 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { secureLaunchTemplate } from './node-infra';
-import { CLUSTER_AUTOSCALER_NODE_TEMPLATE, EKS_TAINT_EFFECTS, Taint } from '../core/well-known';
 import { joinName } from '../core/naming';
+import { CLUSTER_AUTOSCALER_NODE_TEMPLATE, EKS_TAINT_EFFECTS, Taint } from '../core/well-known';
 import type { NodePoolSpec } from '../platform/cluster';
 
 const AMI_TYPES: Record<string, { amiType: string; rootDevice: string }> = {

@@ -10,7 +10,15 @@ import { managedPolicyArn, trustPolicy } from './arn';
  * root volume, and detailed tags on instances and volumes.
  * @internal
  */
-export function secureLaunchTemplate(scope: Construct, id: string, props: { namePrefix: string; diskGiB: number; deviceName?: string; tags?: Record<string, string> }): LaunchTemplate {
+/** @internal */
+export interface SecureLaunchTemplateProps {
+  readonly namePrefix: string;
+  readonly diskGiB: number;
+  readonly deviceName?: string;
+  readonly tags?: Record<string, string>;
+}
+
+export function secureLaunchTemplate(scope: Construct, id: string, props: SecureLaunchTemplateProps): LaunchTemplate {
   return new LaunchTemplate(scope, id, {
     namePrefix: `${props.namePrefix}-`,
     updateDefaultVersion: true,

@@ -99,7 +99,17 @@ export class SecureBucket extends Construct {
  * An SQS queue encrypted at rest (SQS-managed SSE), optionally with a dead-letter queue.
  * @internal
  */
-export function secureQueue(scope: Construct, id: string, props: { name?: string; visibilityTimeoutSeconds?: number; messageRetentionSeconds?: number; deadLetterAfter?: number } = {}): { queue: SqsQueue; deadLetterQueue?: SqsQueue } {
+/** @internal */
+export interface SecureQueueProps {
+  /** Queue name (name platform queues `<platform>-...`: KEDA may read only those). @default - generated */
+  readonly name?: string;
+  readonly visibilityTimeoutSeconds?: number;
+  readonly messageRetentionSeconds?: number;
+  /** Receives before a message moves to the dead-letter queue. @default - no dead-letter queue */
+  readonly deadLetterAfter?: number;
+}
+
+export function secureQueue(scope: Construct, id: string, props: SecureQueueProps = {}): { queue: SqsQueue; deadLetterQueue?: SqsQueue } {
   const deadLetterQueue = props.deadLetterAfter
     ? new SqsQueue(scope, `${id}DeadLetter`, { name: props.name ? `${props.name}-dlq` : undefined, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 })
     : undefined;

@@ -9,19 +9,19 @@
  * deploy, and override per cluster with `EksClusterProps.addonVersions`.
  */
 export const EKS_CORE_ADDON_VERSIONS: Record<string, Record<string, string>> = {
-  '1.32': {
+  1.32: {
     'vpc-cni': 'v1.19.5-eksbuild.1',
     'coredns': 'v1.11.4-eksbuild.14',
     'kube-proxy': 'v1.32.3-eksbuild.7',
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
   },
-  '1.33': {
+  1.33: {
     'vpc-cni': 'v1.19.5-eksbuild.1',
     'coredns': 'v1.12.1-eksbuild.2',
     'kube-proxy': 'v1.33.0-eksbuild.2',
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
   },
-  '1.34': {
+  1.34: {
     'vpc-cni': 'v1.20.1-eksbuild.3',
     'coredns': 'v1.12.3-eksbuild.1',
     'kube-proxy': 'v1.34.0-eksbuild.2',

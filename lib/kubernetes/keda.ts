@@ -15,14 +15,14 @@ import { Layer } from '../platform/cluster';
  * @internal
  */
 export class Keda extends HelmAddon {
+  /** Namespace and service account of the KEDA operator. */
+  public static readonly NAMESPACE = Charts.KEDA.namespace;
+  public static readonly OPERATOR_SERVICE_ACCOUNT = 'keda-operator';
+
   public static of(cluster: ICluster): Keda {
     const scope = addonsScope(cluster);
     return (scope.node.tryFindChild('Keda') as Keda | undefined) ?? new Keda(scope as Construct, 'Keda', cluster);
   }
-
-  /** Namespace and service account of the KEDA operator. */
-  public static readonly NAMESPACE = Charts.KEDA.namespace;
-  public static readonly OPERATOR_SERVICE_ACCOUNT = 'keda-operator';
 
   private readonly cluster: ICluster;
 

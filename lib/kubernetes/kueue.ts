@@ -3,6 +3,7 @@ import { Charts } from './charts';
 import { addonsScope } from './gpu-addons';
 import { HelmAddon } from './helm-addon';
 import { emitManifest, KubernetesObject } from './manifest';
+import type { Toleration } from '../compute/pool';
 import type { ICluster } from '../platform/cluster';
 import { Layer } from '../platform/cluster';
 
@@ -21,7 +22,7 @@ export class Kueue extends HelmAddon {
 }
 
 /** A `kueue.x-k8s.io/v1beta2` ResourceFlavor selecting a pool's nodes and tolerating its taints. */
-export function resourceFlavorObject(name: string, nodeLabels: Record<string, string>, tolerations: Array<{ key: string; operator: string; effect: string }>): KubernetesObject {
+export function resourceFlavorObject(name: string, nodeLabels: Record<string, string>, tolerations: Toleration[]): KubernetesObject {
   return {
     apiVersion: 'kueue.x-k8s.io/v1beta2',
     kind: 'ResourceFlavor',
@@ -35,7 +36,9 @@ export function resourceFlavorObject(name: string, nodeLabels: Record<string, st
  * installed in the addons stack.
  * @internal
  */
-export function ensureResourceFlavor(cluster: ICluster, owner: Construct, name: string, nodeLabels: Record<string, string>, tolerations: Array<{ key: string; operator: string; effect: string }>): string {
+export function ensureResourceFlavor(
+  cluster: ICluster, owner: Construct, name: string, nodeLabels: Record<string, string>, tolerations: Toleration[],
+): string {
   Kueue.of(cluster);
   const scope = cluster.scopeFor(Layer.WORKLOADS, owner);
   if (!scope.node.tryFindChild('ResourceFlavor')) {

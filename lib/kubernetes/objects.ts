@@ -25,7 +25,9 @@ export function namespaceObject(name: string, level: PodSecurityLevel = 'restric
 }
 
 /** A service account; `roleArn` adds the IRSA annotation (EKS Pod Identity needs none). Tokens are not automounted unless asked. */
-export function serviceAccountObject(name: string, namespace: string, options: { roleArn?: string; automountToken?: boolean } = {}): KubernetesObject {
+export function serviceAccountObject(
+  name: string, namespace: string, options: { roleArn?: string; automountToken?: boolean } = {},
+): KubernetesObject {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -56,7 +58,9 @@ export function defaultDenyNetworkPolicy(namespace: string): KubernetesObject {
 }
 
 /** Allow ingress to pods matching `podSelector` from the namespaces with these names. */
-export function allowIngressFromNamespaces(name: string, namespace: string, podSelector: Record<string, string>, fromNamespaces: string[], ports?: number[]): KubernetesObject {
+export function allowIngressFromNamespaces(
+  name: string, namespace: string, podSelector: Record<string, string>, fromNamespaces: string[], ports?: number[],
+): KubernetesObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -97,7 +101,9 @@ export function podDisruptionBudgetObject(name: string, namespace: string, selec
  * capabilities dropped, RuntimeDefault seccomp, non-root (unless the runtime image needs root:
  * then `runAsNonRoot` is left out, and the policy checks warn).
  */
-export function restrictedContainerSecurityContext(options: { runAsNonRoot?: boolean; runAsUser?: number; readOnlyRootFilesystem?: boolean } = {}): Record<string, unknown> {
+export function restrictedContainerSecurityContext(
+  options: { runAsNonRoot?: boolean; runAsUser?: number; readOnlyRootFilesystem?: boolean } = {},
+): Record<string, unknown> {
   return {
     allowPrivilegeEscalation: false,
     privileged: false,

@@ -1,10 +1,10 @@
 import { Annotations, App, IAspect, LocalBackend, S3Backend, TerraformResource, TerraformStack, Aspects, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { ConfigError } from '../core/errors';
-import { Labels } from '../core/well-known';
-import { validateDnsLabel } from '../core/naming';
-import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
 import { ExistingCluster, ExistingClusterProps } from './existing-cluster';
+import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
+import { ConfigError } from '../core/errors';
+import { validateDnsLabel } from '../core/naming';
+import { Labels } from '../core/well-known';
 
 /** Where Terraform keeps the state of every stack of the platform. */
 export class StateBackend {

@@ -1,12 +1,12 @@
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
+import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
-import type { AiPlatform } from './ai-platform';
-import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
 import { addonsScope } from '../kubernetes/gpu-addons';
-import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
+import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
 
 /** Common code of every cluster: its stacks (at the App root, named `<platform>-<cluster>-<layer>`) and scopes. */
 export abstract class ClusterBase extends Construct implements ICluster {
@@ -14,6 +14,7 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public abstract readonly kind: ClusterKind;
   public abstract readonly capabilities: ClusterCapabilities;
   public abstract readonly region?: string;
+  public abstract readonly cloudRegion?: string;
   public readonly cloud?: string;
   public readonly platformName: string;
   public readonly stacks: ClusterStacks;
@@ -70,8 +71,6 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public get commonLabels(): Record<string, string> {
     return this.platform.commonLabels;
   }
-
-  public abstract readonly cloudRegion?: string;
 
   public scopeFor(layer: Layer, owner: IConstruct): IConstruct {
     return this.mirror(this.stackOf(layer, owner), owner);

@@ -65,6 +65,12 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
   readonly stacks: ClusterStacks;
   /** What this cluster can do. */
   readonly capabilities: ClusterCapabilities;
+  /** AWS region of the cloud resources of this cluster's workloads, when there is one. */
+  readonly cloudRegion?: string;
+  /** Add-on settings by Helm release name (disable an add-on, override values). */
+  readonly addonSettings: Record<string, AddonSettings>;
+  /** Labels put on every Kubernetes object the platform emits. */
+  readonly commonLabels: Record<string, string>;
   /**
    * A construct scope inside the stack of `layer` where `owner` places its resources. The scope
    * mirrors the owner's construct path below the cluster, so ids (and Terraform addresses) stay
@@ -78,12 +84,6 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
    * ConfigError when the cluster has neither.
    */
   cloudScopeFor(owner: IConstruct): IConstruct;
-  /** AWS region of the cloud resources of this cluster's workloads, when there is one. */
-  readonly cloudRegion?: string;
-  /** Add-on settings by Helm release name (disable an add-on, override values). */
-  readonly addonSettings: Record<string, AddonSettings>;
-  /** Labels put on every Kubernetes object the platform emits. */
-  readonly commonLabels: Record<string, string>;
 }
 
 /** One IAM-style permission statement for a workload (least privilege: no `*` action on `*`). */

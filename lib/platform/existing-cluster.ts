@@ -1,12 +1,12 @@
 import { Annotations, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ClusterBase } from './cluster-base';
 import { ConfigError } from '../core/errors';
-import type { AddonSettings } from '../kubernetes/helm-addon';
 import { validateDnsLabel } from '../core/naming';
+import type { AddonSettings } from '../kubernetes/helm-addon';
 import { configureKubernetesProviders } from '../kubernetes/providers';
-import type { AiPlatform } from './ai-platform';
 
 /** How Terraform reaches an existing cluster. No credential is ever written into the synthesized JSON. */
 export class ClusterAccess {

@@ -39,7 +39,7 @@ const trust = (service: string, actions = ['sts:AssumeRole']) => JSON.stringify(
   Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: [service] }, Action: actions }],
 });
 
-const infra = new TerraformStack(app, `quickstart-prod-infra`);
+const infra = new TerraformStack(app, 'quickstart-prod-infra');
 new AwsProvider(infra, 'aws', { region, defaultTags: [{ tags }] });
 const vpc = new Vpc(infra, 'vpc', { cidrBlock: '10.0.0.0/16', enableDnsHostnames: true, enableDnsSupport: true });
 const igw = new InternetGateway(infra, 'igw', { vpcId: vpc.id });
@@ -48,12 +48,16 @@ new Route(infra, 'public-default', { routeTableId: publicRt.id, destinationCidrB
 const privateSubnets: string[] = [];
 azs.forEach((az, i) => {
   const pub = new Subnet(infra, `public-${i}`, {
-    vpcId: vpc.id, availabilityZone: az, cidrBlock: Fn.cidrsubnet('10.0.0.0/16', 6, 56 + i),
+    vpcId: vpc.id,
+    availabilityZone: az,
+    cidrBlock: Fn.cidrsubnet('10.0.0.0/16', 6, 56 + i),
     tags: { 'kubernetes.io/role/elb': '1', [`kubernetes.io/cluster/${name}`]: 'shared' },
   });
   new RouteTableAssociation(infra, `public-${i}-rta`, { subnetId: pub.id, routeTableId: publicRt.id });
   const priv = new Subnet(infra, `private-${i}`, {
-    vpcId: vpc.id, availabilityZone: az, cidrBlock: Fn.cidrsubnet('10.0.0.0/16', 3, i),
+    vpcId: vpc.id,
+    availabilityZone: az,
+    cidrBlock: Fn.cidrsubnet('10.0.0.0/16', 3, i),
     tags: { 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': name, [`kubernetes.io/cluster/${name}`]: 'shared' },
   });
   privateSubnets.push(priv.id);
@@ -70,7 +74,9 @@ const clusterRole = new IamRole(infra, 'cluster-role', { namePrefix: `${name}-cl
 const attach = new IamRolePolicyAttachment(infra, 'cluster-policy', { role: clusterRole.name, policyArn: policy('AmazonEKSClusterPolicy') });
 const logs = new CloudwatchLogGroup(infra, 'logs', { name: `/aws/eks/${name}/cluster`, retentionInDays: 90 });
 const cluster = new EksCluster(infra, 'cluster', {
-  name, version: '1.33', roleArn: clusterRole.arn,
+  name,
+  version: '1.33',
+  roleArn: clusterRole.arn,
   vpcConfig: { subnetIds: privateSubnets, endpointPrivateAccess: true, endpointPublicAccess: false },
   encryptionConfig: { resources: ['secrets'], provider: { keyArn: key.arn } },
   enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
@@ -82,16 +88,28 @@ for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnl
   new IamRolePolicyAttachment(infra, `node-${p}`, { role: nodeRole.name, policyArn: policy(p) });
 }
 const template = (id: string, disk: number) => new LaunchTemplate(infra, id, {
-  namePrefix: `${name}-${id}-`, updateDefaultVersion: true,
+  namePrefix: `${name}-${id}-`,
+  updateDefaultVersion: true,
   metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
   blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: disk, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
 });
-const group = (id: string, amiType: string, capacityType: string, types: string[], min: number, max: number, disk: number, labels: Record<string, string>, taint: boolean) => {
+const group = (
+  id: string, amiType: string, capacityType: string, types: string[], min: number, max: number, disk: number,
+  labels: Record<string, string>, taint: boolean,
+) => {
   const lt = template(`${id}-lt`, disk);
   return new EksNodeGroup(infra, id, {
-    clusterName: cluster.name, nodeGroupNamePrefix: `${name}-${id}-`, nodeRoleArn: nodeRole.arn, subnetIds: privateSubnets,
-    amiType, capacityType, instanceTypes: types, launchTemplate: { id: lt.id, version: Token.asString(lt.latestVersion) },
-    scalingConfig: { minSize: min, maxSize: max, desiredSize: min }, updateConfig: { maxUnavailable: 1 }, labels,
+    clusterName: cluster.name,
+    nodeGroupNamePrefix: `${name}-${id}-`,
+    nodeRoleArn: nodeRole.arn,
+    subnetIds: privateSubnets,
+    amiType,
+    capacityType,
+    instanceTypes: types,
+    launchTemplate: { id: lt.id, version: Token.asString(lt.latestVersion) },
+    scalingConfig: { minSize: min, maxSize: max, desiredSize: min },
+    updateConfig: { maxUnavailable: 1 },
+    labels,
     taint: taint ? [{ key: 'nvidia.com/gpu', effect: 'NO_SCHEDULE' }] : undefined,
     lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
   });
@@ -113,10 +131,16 @@ for (const [addonName, addonVersion] of Object.entries(versions)) {
   if (addonName === 'eks-pod-identity-agent') agent = a;
 }
 const caRole = new IamRole(infra, 'ca-role', { namePrefix: `${name}-ca`, assumeRolePolicy: trust('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']) });
-new IamRolePolicy(infra, 'ca-policy', { role: caRole.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: [
-  { Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstanceTypes', 'eks:DescribeNodegroup'], Resource: ['*'] },
-  { Effect: 'Allow', Action: ['autoscaling:SetDesiredCapacity'], Resource: [`arn:aws:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`] },
-] }) });
+new IamRolePolicy(infra, 'ca-policy', {
+  role: caRole.id,
+  policy: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstanceTypes', 'eks:DescribeNodegroup'], Resource: ['*'] },
+      { Effect: 'Allow', Action: ['autoscaling:SetDesiredCapacity'], Resource: [`arn:aws:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`] },
+    ],
+  }),
+});
 new EksPodIdentityAssociation(infra, 'ca-identity', { clusterName: cluster.name, namespace: 'kube-system', serviceAccount: 'cluster-autoscaler', roleArn: caRole.arn, dependsOn: [agent!] });
 new TerraformOutput(infra, 'name', { value: cluster.name });
 new TerraformOutput(infra, 'endpoint', { value: cluster.endpoint });
@@ -132,12 +156,21 @@ const k8sStack = (layer: string) => {
 const addons = k8sStack('addons');
 addons.addDependency(infra);
 new Release(addons, 'device-plugin', {
-  name: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', version: '0.20.0',
-  namespace: 'nvidia-device-plugin', createNamespace: true, values: [JSON.stringify({ gfd: { enabled: false } })],
+  name: 'nvidia-device-plugin',
+  repository: 'https://nvidia.github.io/k8s-device-plugin',
+  chart: 'nvidia-device-plugin',
+  version: '0.20.0',
+  namespace: 'nvidia-device-plugin',
+  createNamespace: true,
+  values: [JSON.stringify({ gfd: { enabled: false } })],
 });
 new Release(addons, 'cluster-autoscaler', {
-  name: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.51.0',
-  namespace: 'kube-system', values: [JSON.stringify({ autoDiscovery: { clusterName: name }, awsRegion: region })],
+  name: 'cluster-autoscaler',
+  repository: 'https://kubernetes.github.io/autoscaler',
+  chart: 'cluster-autoscaler',
+  version: '9.51.0',
+  namespace: 'kube-system',
+  values: [JSON.stringify({ autoDiscovery: { clusterName: name }, awsRegion: region })],
 });
 k8sStack('workloads').addDependency(addons);
 app.synth();

@@ -13,7 +13,9 @@ describe('Kubernetes object builders', () => {
     allowEgress('egress', 'serving', { app: 'recs' }),
     podDisruptionBudgetObject('recs', 'serving', { app: 'recs' }, 1),
     {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'serving' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'serving' },
       spec: { containers: [{ name: 'c', image: 'busybox:1.37', securityContext: restrictedContainerSecurityContext({ runAsUser: 1000 }) }] },
     },
   ];
