@@ -86,6 +86,8 @@ const barrels = ['aws', 'kubernetes', 'helm'].flatMap((p) => [
 project.eslint?.addPlugins('jest');
 project.eslint?.addRules({
   'no-restricted-imports': ['error', { paths: barrels.map((name) => ({ name, message: barrelMessage })) }],
+  // The same for require() (lazy loading must stay per resource too).
+  'no-restricted-modules': ['error', { paths: barrels.map((name) => ({ name, message: barrelMessage })) }],
   'jest/valid-expect': 'error',
   'jest/no-disabled-tests': 'error',
   'jest/no-focused-tests': 'error',
