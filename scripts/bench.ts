@@ -1,35 +1,39 @@
 /**
  * `npm run bench [runs]`: synthesize every example, each run in a fresh process running its
  * cdktf.json app command (what `cdktf synth` runs), and the plain-cdktf floor of the same
- * resources (scripts/floors/<example>.ts, per-resource provider imports, no library). Prints one
- * JSON line per program: median wall time and peak RSS over the runs, and the ratio to the floor.
+ * resources (scripts/floors/<example>.ts: per-resource provider imports, no library code), built
+ * and run the same way. Prints one JSON line per program: median wall time and peak RSS over the
+ * runs, and for examples the ratio to their floor.
+ *
+ * Peak RSS is that of the whole app command (GNU time's maximum resident set of the process tree:
+ * the esbuild step and the node step), read with /usr/bin/time when present; otherwise from a
+ * preloaded reporter in each node process (esbuild then not counted; the line says which).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listExamples, ROOT } from './examples';
+import { appEnv, listExamples, ROOT } from './examples';
 import { readOutdir, resourceCounts } from '../test/support/synth';
 
 const runs = Number(process.argv[2] ?? 5);
 const reporter = path.join(__dirname, 'rss-reporter.cjs');
+const GNU_TIME = '/usr/bin/time';
+const useGnuTime = spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
 interface Measure { wallMs: number; rssMiB: number; counts: Record<string, number> }
 
 function measureOnce(command: string, cwd: string): Measure {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const rssFile = path.join(outdir, 'rss.txt');
+  const env = appEnv({ CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile, ...(useGnuTime ? {} : { NODE_OPTIONS: `--require ${reporter}` }) });
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(command, {
-    cwd,
-    shell: true,
-    encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${reporter}`, CHECKPOINT_DISABLE: '1' },
-  });
+  const r = useGnuTime
+    ? spawnSync(GNU_TIME, ['-f', '%M', '-o', rssFile, 'sh', '-c', command], { cwd, env, encoding: 'utf8' })
+    : spawnSync(command, { cwd, shell: true, env, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`"${command}" in ${cwd} failed: ${r.stderr}`);
-  // Peak RSS of the largest node process the command started (the app itself).
-  const kib = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1])));
+  const kib = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => Number(l.trim().split(' ').pop())));
   const synth = readOutdir(outdir);
   const counts: Record<string, number> = {};
   for (const s of synth.stacks) for (const [t, n] of Object.entries(resourceCounts(s))) counts[`${s.name}:${t}`] = n;
@@ -43,18 +47,24 @@ function median(xs: number[]): number {
 }
 
 function bench(label: string, command: string, cwd: string) {
-  measureOnce(command, cwd); // warm-up: file cache and tsx transform cache
+  measureOnce(command, cwd); // warm-up: file cache
   const ms = Array.from({ length: runs }, () => measureOnce(command, cwd));
   return {
     program: label,
     command,
     runs,
+    rssOf: useGnuTime ? 'app command process tree (GNU time)' : 'node processes only (preload reporter)',
     medianWallMs: Math.round(median(ms.map((m) => m.wallMs))),
     medianPeakRssMiB: Math.round(median(ms.map((m) => m.rssMiB)) * 10) / 10,
     maxPeakRssMiB: Math.round(Math.max(...ms.map((m) => m.rssMiB)) * 10) / 10,
     resources: Object.values(ms[0].counts).reduce((a, b) => a + b, 0),
     counts: ms[0].counts,
   };
+}
+
+/** The floor is built and run exactly like the examples' app command. */
+function floorCommand(file: string): string {
+  return `esbuild ${file} --bundle --platform=node --packages=external --log-level=warning --outfile=.app/floor.js && node .app/floor.js`;
 }
 
 for (const ex of listExamples()) {
@@ -65,7 +75,7 @@ for (const ex of listExamples()) {
     console.log(JSON.stringify({ ...printable, floor: null }));
     continue;
   }
-  const floor = bench(`floor:${ex.name}`, `node --import tsx ${floorFile}`, ex.dir);
+  const floor = bench(`floor:${ex.name}`, floorCommand(floorFile), ex.dir);
   const { counts: floorCounts, ...floorPrintable } = floor;
   const sameResources = JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(floorCounts).sort());
   console.log(JSON.stringify(floorPrintable));

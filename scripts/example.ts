@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { exampleInfo, FLAGSHIP } from './examples';
+import { appEnv, exampleInfo, FLAGSHIP } from './examples';
 import { readOutdir, resourceCounts } from '../test/support/synth';
 
 const name = process.argv[2] ?? FLAGSHIP;
@@ -15,7 +15,7 @@ const run = spawnSync(example.app, {
   cwd: example.dir,
   shell: true,
   stdio: 'inherit',
-  env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
+  env: appEnv({ CDKTF_OUTDIR: outdir }),
 });
 if (run.status !== 0) {
   console.error(`example ${name}: "${example.app}" failed (exit ${run.status})`);

@@ -14,6 +14,15 @@ export interface ExampleInfo {
   readonly app: string;
 }
 
+/**
+ * The environment an example's app command runs in: like `npx cdktf synth` or `npm run`, with the
+ * project's `node_modules/.bin` (esbuild) on PATH.
+ */
+export function appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const bin = path.join(ROOT, 'node_modules', '.bin');
+  return { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, CHECKPOINT_DISABLE: '1', ...extra };
+}
+
 export function listExamples(): ExampleInfo[] {
   return fs.readdirSync(EXAMPLES_DIR)
     .filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'cdktf.json')))

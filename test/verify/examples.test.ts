@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listExamples } from '../../scripts/examples';
+import { appEnv, listExamples } from '../../scripts/examples';
 import { defaultRegistry, findSchemasDir } from '../support/schemas';
 import { kubernetesObjects, readOutdir, Synthesized } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
@@ -20,7 +20,7 @@ const skipSchemas = skipLoudlyUnlessCi('schema validation of the examples', sche
 
 function synthExample(dir: string, app: string): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
-  const r = spawnSync(app, { cwd: dir, shell: true, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: outdir } });
+  const r = spawnSync(app, { cwd: dir, shell: true, encoding: 'utf8', env: appEnv({ CDKTF_OUTDIR: outdir }) });
   if (r.status !== 0) throw new Error(`"${app}" failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
   return readOutdir(outdir);
 }
@@ -77,3 +77,14 @@ describe.each(examples.map((e) => [e.name, e] as const))('example %s', (_name, e
     for (const s of synth.stacks.filter((x) => x.name.endsWith('-infra'))) expect(planned).toContain(s.name);
   }, 300_000);
 });
+
+test('`npx cdktf synth` (the real CLI) synthesizes the flagship example', () => {
+  const quickstart = examples.find((e) => e.name === 'quickstart')!;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cli-'));
+  const r = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], {
+    cwd: quickstart.dir, encoding: 'utf8', env: { ...process.env, CI: 'true', CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1' },
+  });
+  expect(`${r.stdout}${r.stderr}`).toContain('Generated Terraform code for the stacks');
+  expect(r.status).toBe(0);
+  expect(readOutdir(outdir).stacks.map((s) => s.name).sort()).toEqual(['quickstart-prod-addons', 'quickstart-prod-infra', 'quickstart-prod-workloads']);
+}, 120_000);
