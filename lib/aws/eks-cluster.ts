@@ -20,6 +20,7 @@ import { installKarpenter, realiseKarpenterNodePool } from './karpenter';
 import { ClusterNetwork, NatGateways } from './network';
 import { nodeRole, secureLaunchTemplate } from './node-infra';
 import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
+import { parseIpv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
@@ -71,7 +72,12 @@ export interface EksClusterProps {
    * @default - `<platform>-<id>`
    */
   readonly clusterName?: string;
-  /** CIDR of a new VPC (a /16 is expected: subnets are /19 private and /22 public). @default '10.0.0.0/16' */
+  /**
+   * CIDR of a new VPC, /16 to /22: private subnets get an eighth each, public subnets a
+   * sixty-fourth (a /16 gives /19 private and /22 public). Must not overlap another VPC of the
+   * platform (hybrid connectivity and peering need distinct ranges).
+   * @default '10.0.0.0/16'
+   */
   readonly vpcCidr?: string;
   /** NAT gateways of a new VPC. @default NatGateways.ONE_PER_AZ */
   readonly natGateways?: NatGateways;
@@ -85,6 +91,12 @@ export interface EksClusterProps {
   readonly endpointPublicAccess?: boolean;
   /** CIDRs allowed to reach a public endpoint. @default - none (required when endpointPublicAccess is true) */
   readonly publicAccessCidrs?: string[];
+  /**
+   * Allow `0.0.0.0/0` in `publicAccessCidrs`: an API endpoint open to the whole internet must be
+   * asked for explicitly.
+   * @default false
+   */
+  readonly allowPublicEndpointFromAnywhere?: boolean;
   /**
    * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries.
    * When empty, the identity that creates the cluster gets admin (EKS bootstrap).
@@ -190,9 +202,8 @@ export class EksCluster extends ClusterBase {
         throw new ConfigError(path, 'availabilityZones', azs, 'distinct availability zones');
       }
       const cidr = props.vpcCidr ?? '10.0.0.0/16';
-      if (!Token.isUnresolved(cidr) && !/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(cidr)) {
-        throw new ConfigError(path, 'vpcCidr', cidr, 'an IPv4 CIDR with a prefix of /16 to /24, e.g. "10.0.0.0/16"');
-      }
+      const parsed = parseIpv4Cidr(cidr, path, 'vpcCidr', 16, 22);
+      if (parsed) platform._claimVpcCidr(parsed, path);
       const network = new ClusterNetwork(infra, 'Network', {
         clusterName: this.clusterName, cidr, availabilityZones: azs, natGateways: props.natGateways ?? NatGateways.ONE_PER_AZ,
       });
@@ -204,6 +215,12 @@ export class EksCluster extends ClusterBase {
     const publicAccess = props.endpointPublicAccess ?? false;
     if (publicAccess && !(props.publicAccessCidrs?.length)) {
       throw new ConfigError(path, 'publicAccessCidrs', props.publicAccessCidrs, 'the CIDRs allowed to reach the public endpoint, e.g. ["203.0.113.0/24"] (an open 0.0.0.0/0 endpoint must be asked for explicitly)');
+    }
+    for (const c of props.publicAccessCidrs ?? []) {
+      const parsed = parseIpv4Cidr(c, path, 'publicAccessCidrs', 0, 32);
+      if (parsed && parsed.prefix === 0 && !props.allowPublicEndpointFromAnywhere) {
+        throw new ConfigError(path, 'publicAccessCidrs', c, 'the CIDRs of your offices or CI runners; an API endpoint open to the internet needs allowPublicEndpointFromAnywhere: true');
+      }
     }
     if (!publicAccess && props.publicAccessCidrs?.length) {
       throw new ConfigError(path, 'publicAccessCidrs', props.publicAccessCidrs, 'nothing unless endpointPublicAccess is true');

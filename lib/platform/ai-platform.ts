@@ -2,6 +2,7 @@ import { Annotations, App, IAspect, LocalBackend, S3Backend, TerraformResource, 
 import { Construct, IConstruct } from 'constructs';
 import { ExistingCluster, ExistingClusterProps } from './existing-cluster';
 import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
+import { cidrsOverlap, Ipv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
 import { Labels } from '../core/well-known';
@@ -105,6 +106,7 @@ export class AiPlatform extends Construct {
   public readonly allowedRegions?: string[];
   private readonly app: App;
   private readonly backend: StateBackend;
+  private readonly vpcCidrs: Array<{ cidr: Ipv4Cidr; path: string }> = [];
 
   constructor(scope: Construct, id: string, props: AiPlatformProps = {}) {
     super(scope, id);
@@ -166,6 +168,15 @@ export class AiPlatform extends Construct {
     const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
     new AwsProvider(stack, 'aws', { region });
     return stack;
+  }
+
+  /** @internal Record a new VPC's range; throws when it overlaps another VPC of the platform. */
+  public _claimVpcCidr(cidr: Ipv4Cidr, path: string): void {
+    const other = this.vpcCidrs.find((c) => cidrsOverlap(c.cidr, cidr));
+    if (other) {
+      throw new ConfigError(path, 'vpcCidr', cidr.cidr, `a range that does not overlap ${other.cidr.cidr} of ${other.path} (clusters of one platform get distinct ranges so that they can be connected), e.g. "10.${(cidr.first >>> 16 & 255) + 1}.0.0/16"`);
+    }
+    this.vpcCidrs.push({ cidr, path });
   }
 
   /** @internal Create a stack at the App root with the platform's backend and tags. */

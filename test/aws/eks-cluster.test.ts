@@ -496,3 +496,26 @@ describe('EksCluster offline plan', () => {
     expect(result.plannedResources.every((r) => r.actions.join() === 'create')).toBe(true);
   }, 180_000);
 });
+
+describe('EksCluster network ranges and public endpoint', () => {
+  const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+  test('throws when two VPCs of a platform overlap', () => {
+    const p = new AiPlatform(testApp(), 'acme');
+    p.addEksCluster('a', { ...base, vpcCidr: '10.0.0.0/16' });
+    expect(() => p.addEksCluster('b', { ...base, vpcCidr: '10.0.128.0/17' })).toThrow(/acme\/b: invalid vpcCidr: received "10.0.128.0\/17".*overlap 10.0.0.0\/16 of acme\/a/);
+    expect(() => p.addEksCluster('c', { ...base, vpcCidr: '10.1.0.0/16' })).not.toThrow();
+  });
+  test('throws when a CIDR has host bits set, bad octets, or a prefix out of range', () => {
+    const p = new AiPlatform(testApp(), 'acme');
+    expect(() => p.addEksCluster('a', { ...base, vpcCidr: '10.0.1.0/16' })).toThrow(/did you mean "10.0.0.0\/16"/);
+    expect(() => p.addEksCluster('b', { ...base, vpcCidr: '10.0.300.0/24' })).toThrow(/vpcCidr: received "10.0.300.0\/24"/);
+    expect(() => p.addEksCluster('c', { ...base, vpcCidr: '10.0.0.0/24' })).toThrow(/\/16 to \/22/);
+  });
+  test('throws when the public endpoint is open to 0.0.0.0/0 without the explicit opt-in', () => {
+    const p = new AiPlatform(testApp(), 'acme');
+    expect(() => p.addEksCluster('a', { ...base, endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }))
+      .toThrow(/acme\/a: invalid publicAccessCidrs: received "0.0.0.0\/0".*allowPublicEndpointFromAnywhere/);
+    expect(() => p.addEksCluster('b', { ...base, vpcCidr: '10.1.0.0/16', endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], allowPublicEndpointFromAnywhere: true }))
+      .not.toThrow();
+  });
+});

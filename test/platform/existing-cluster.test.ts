@@ -148,7 +148,7 @@ describe('ExistingCluster', () => {
     });
     test('throws when an add-on setting names an unknown add-on', () => {
       const { platform: p } = platform();
-      expect(() => p.addExistingCluster('lab', { addons: { kserve: { enabled: false } } })).toThrow(/addons\.kserve.*received "kserve".*nvidia-device-plugin/);
+      expect(() => p.addExistingCluster('lab', { addons: { kserv: { enabled: false } } })).toThrow(/addons\.kserv.*received "kserv".*nvidia-device-plugin/);
     });
     test('throws when a hand-added chart is not pinned', () => {
       const { platform: p } = platform();
