@@ -23,11 +23,11 @@ export function parseIpv4Cidr(cidr: string, path: string, field: string, minPref
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255) || prefix < minPrefix || prefix > maxPrefix) throw new ConfigError(path, field, cidr, expected);
-  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
   const size = 2 ** (32 - prefix);
   if (address % size !== 0) {
     const base = address - (address % size);
-    const fixed = [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.');
+    const fixed = [16777216, 65536, 256, 1].map((d) => Math.floor(base / d) % 256).join('.');
     throw new ConfigError(path, field, cidr, `${expected} (did you mean "${fixed}/${prefix}"?)`);
   }
   return { cidr, first: address, last: address + size - 1, prefix };

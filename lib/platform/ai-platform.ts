@@ -174,7 +174,7 @@ export class AiPlatform extends Construct {
   public _claimVpcCidr(cidr: Ipv4Cidr, path: string): void {
     const other = this.vpcCidrs.find((c) => cidrsOverlap(c.cidr, cidr));
     if (other) {
-      throw new ConfigError(path, 'vpcCidr', cidr.cidr, `a range that does not overlap ${other.cidr.cidr} of ${other.path} (clusters of one platform get distinct ranges so that they can be connected), e.g. "10.${(cidr.first >>> 16 & 255) + 1}.0.0/16"`);
+      throw new ConfigError(path, 'vpcCidr', cidr.cidr, `a range that does not overlap ${other.cidr.cidr} of ${other.path} (clusters of one platform get distinct ranges so that they can be connected), e.g. "10.${(Math.floor(cidr.first / 65536) % 256) + 1}.0.0/16"`);
     }
     this.vpcCidrs.push({ cidr, path });
   }
