@@ -52,6 +52,14 @@ export class BucketEvents extends Construct {
   }
 
   /**
+   * Also send every event of this bucket to Amazon EventBridge (`eventbridge = true` on the same
+   * notification configuration), for rules that match them (AWS Batch functions).
+   */
+  public enableEventBridge(): void {
+    this.resource.eventbridge = true;
+  }
+
+  /**
    * Send "object created" events under `prefix` to `queue`, and let this bucket (only) send to the
    * queue. Overlapping prefixes between consumers are rejected by S3 at apply; they are checked here.
    */

@@ -37,6 +37,12 @@ export interface ExistingVpcProps {
   /** Private subnets (nodes, pods, control plane ENIs), at least two AZs. */
   readonly privateSubnetIds: string[];
   /**
+   * The private subnet of each availability zone (`{ 'us-east-1a': 'subnet-…' }`), for pools
+   * placed in one zone.
+   * @default - pools cannot be pinned to a zone
+   */
+  readonly privateSubnetIdsByZone?: Record<string, string>;
+  /**
    * Public subnets (internet-facing load balancers).
    * @default - none
    */
@@ -149,6 +155,8 @@ export class EksCluster extends ClusterBase {
   public readonly infraStack: TerraformStack;
   public readonly vpcId: string;
   public readonly privateSubnetIds: string[];
+  /** Private subnet per availability zone, where known. */
+  public readonly privateSubnetIdsByZone: Record<string, string>;
   public readonly publicSubnetIds: string[];
   /** IAM role of every node group of this cluster. */
   public readonly nodeRole: IamRole;
@@ -184,6 +192,7 @@ export class EksCluster extends ClusterBase {
       }
       this.vpcId = props.existingVpc.vpcId;
       this.privateSubnetIds = [...props.existingVpc.privateSubnetIds];
+      this.privateSubnetIdsByZone = { ...(props.existingVpc.privateSubnetIdsByZone ?? {}) };
       this.publicSubnetIds = [...(props.existingVpc.publicSubnetIds ?? [])];
     } else {
       const azs = props.availabilityZones ?? [];
@@ -209,6 +218,7 @@ export class EksCluster extends ClusterBase {
       });
       this.vpcId = network.vpcId;
       this.privateSubnetIds = network.privateSubnetIds;
+      this.privateSubnetIdsByZone = Object.fromEntries(azs.map((az, i) => [az, network.privateSubnetIds[i]]));
       this.publicSubnetIds = network.publicSubnetIds;
     }
 
@@ -396,12 +406,25 @@ export class EksCluster extends ClusterBase {
       return realiseKarpenterNodePool(this, spec);
     }
     const scope = this.scopeFor(Layer.INFRA, spec.owner) as Construct;
+    let subnetIds = this.privateSubnetIds;
+    if (spec.availabilityZone) {
+      const subnet = this.privateSubnetIdsByZone[spec.availabilityZone];
+      if (!subnet) {
+        const known = Object.keys(this.privateSubnetIdsByZone);
+        throw new ConfigError(spec.owner.node.path, 'availabilityZone', spec.availabilityZone, known.length
+          ? `one of the cluster's zones: ${known.join(', ')}`
+          : 'a zone whose private subnet the cluster knows: give existingVpc.privateSubnetIdsByZone');
+      }
+      subnetIds = [subnet];
+    }
     const ctx = {
       clusterName: this.clusterName,
       clusterNameRef: this.resource.name,
       nodeRoleArn: this.nodeRole.arn,
-      subnetIds: this.privateSubnetIds,
+      subnetIds,
       tags: this.platform.tags,
+      vpcId: this.vpcId,
+      clusterSecurityGroupId: this.resource.vpcConfig.clusterSecurityGroupId,
     };
     const autoscaler = ClusterAutoscaler.of(this);
     const withFallback = spec.capacityKind === 'spot' && spec.fallbackToOnDemand;

@@ -1,5 +1,8 @@
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplateNetworkInterfaces } from '@cdktf/provider-aws/lib/launch-template';
+import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { secureLaunchTemplate } from './node-infra';
@@ -23,6 +26,9 @@ export interface ManagedNodeGroupContext {
   readonly subnetIds: string[];
   /** Tags for the instances and volumes the node group launches. */
   readonly tags: Record<string, string>;
+  readonly vpcId: string;
+  /** The EKS-created cluster security group (nodes of managed node groups get it by default). */
+  readonly clusterSecurityGroupId: string;
 }
 
 /**
@@ -33,11 +39,38 @@ export interface ManagedNodeGroupContext {
  */
 export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: ManagedNodeGroupContext): EksNodeGroup {
   const ami = AMI_TYPES[spec.os];
+  const placementGroup = spec.placementGroup
+    ? new PlacementGroup(scope, 'PlacementGroup', { name: joinName([ctx.clusterName, spec.name], 255), strategy: 'cluster' })
+    : undefined;
+  let networkInterfaces: LaunchTemplateNetworkInterfaces[] | undefined;
+  if (spec.efaInterfaces > 0) {
+    // EFA traffic must be allowed between all EFA interfaces: a self-referencing group.
+    const efaGroup = new SecurityGroup(scope, 'EfaSecurityGroup', {
+      namePrefix: joinName([ctx.clusterName, spec.name, 'efa'], 200) + '-',
+      description: `EFA traffic between ${spec.name} nodes`,
+      vpcId: ctx.vpcId,
+      ingress: [{ description: 'EFA within the group', fromPort: 0, toPort: 0, protocol: '-1', selfAttribute: true }],
+      egress: [
+        { description: 'EFA within the group', fromPort: 0, toPort: 0, protocol: '-1', selfAttribute: true },
+        { description: 'Node egress', fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['0.0.0.0/0'] },
+      ],
+    });
+    // One EFA interface per network card; the first is the primary interface (device 0).
+    networkInterfaces = Array.from({ length: spec.efaInterfaces }, (_, i) => ({
+      networkCardIndex: i,
+      deviceIndex: i === 0 ? 0 : 1,
+      interfaceType: 'efa',
+      deleteOnTermination: 'true',
+      securityGroups: [ctx.clusterSecurityGroupId, efaGroup.id],
+    }));
+  }
   const template = secureLaunchTemplate(scope, 'LaunchTemplate', {
     namePrefix: joinName([ctx.clusterName, spec.name], 60),
     diskGiB: spec.diskGiB,
     deviceName: ami.rootDevice,
     tags: { ...ctx.tags, 'cdktf-ai-infra/pool': spec.name },
+    placementGroupName: placementGroup?.name,
+    networkInterfaces,
   });
   const group = new EksNodeGroup(scope, 'Resource', {
     clusterName: ctx.clusterNameRef,

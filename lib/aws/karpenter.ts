@@ -15,7 +15,7 @@ import { findAwsInstanceType } from '../core/aws-instance-types';
 import { Capacity, CapacityKinds } from '../core/capacity';
 import { ConfigError } from '../core/errors';
 import { joinName, validateDnsLabel } from '../core/naming';
-import { KarpenterCapacityTypes, ResourceNames } from '../core/well-known';
+import { KarpenterCapacityTypes, NodeLabels, ResourceNames } from '../core/well-known';
 import { Charts } from '../kubernetes/charts';
 import { addonsScope } from '../kubernetes/gpu-addons';
 import { HelmAddon } from '../kubernetes/helm-addon';
@@ -396,6 +396,10 @@ export function realiseKarpenterNodePool(cluster: EksCluster, spec: NodePoolSpec
     throw new ConfigError(path, 'minNodes', spec.minNodes,
       'minNodes: 0 on a Karpenter pool (Karpenter has no minimum: it launches nodes for pending pods only); use a managed node group (provisioner: NodeProvisioner.MANAGED_NODE_GROUP) for a warm minimum, or minNodes: 0');
   }
+  if (spec.placementGroup || spec.efaInterfaces > 0) {
+    throw new ConfigError(path, spec.placementGroup ? 'placementGroup' : 'efa', true,
+      'a managed node group for placement groups and EFA (provisioner: NodeProvisioner.MANAGED_NODE_GROUP): this library does not configure them on Karpenter EC2NodeClasses');
+  }
   const name = validateDnsLabel(spec.name, path, 'name');
   const amiAlias = AMI_ALIAS_BY_OS[spec.os];
   if (!amiAlias) {
@@ -435,7 +439,10 @@ export function realiseKarpenterNodePool(cluster: EksCluster, spec: NodePoolSpec
     name,
     nodeLabels: spec.labels,
     nodeClassName: name,
-    requirements: nodePoolRequirements({ instanceTypes: spec.instanceTypes, capacityTypes: capacity.types, architectures }),
+    requirements: [
+      ...nodePoolRequirements({ instanceTypes: spec.instanceTypes, capacityTypes: capacity.types, architectures }),
+      ...(spec.availabilityZone ? [{ key: NodeLabels.ZONE, operator: 'In', values: [spec.availabilityZone] }] : []),
+    ],
     taints: spec.taints,
     expireAfter: '720h',
     limits,

@@ -1,6 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { LaunchTemplate, LaunchTemplateNetworkInterfaces } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import { managedPolicyArn, trustPolicy } from './arn';
 
@@ -16,6 +16,10 @@ export interface SecureLaunchTemplateProps {
   readonly diskGiB: number;
   readonly deviceName?: string;
   readonly tags?: Record<string, string>;
+  /** Cluster placement group to launch into. */
+  readonly placementGroupName?: string;
+  /** Network interfaces (EFA). */
+  readonly networkInterfaces?: LaunchTemplateNetworkInterfaces[];
 }
 
 export function secureLaunchTemplate(scope: Construct, id: string, props: SecureLaunchTemplateProps): LaunchTemplate {
@@ -31,6 +35,8 @@ export function secureLaunchTemplate(scope: Construct, id: string, props: Secure
       deviceName: props.deviceName ?? '/dev/xvda',
       ebs: { volumeSize: props.diskGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
     }],
+    placement: props.placementGroupName ? { groupName: props.placementGroupName } : undefined,
+    networkInterfaces: props.networkInterfaces,
     tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: props.tags ?? {} })),
   });
 }

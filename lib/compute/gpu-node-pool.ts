@@ -1,4 +1,4 @@
-import { Annotations } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { IGpuNodePool, Toleration } from './pool';
 import { Accelerator } from '../core/accelerator';
@@ -6,7 +6,7 @@ import { Capacity } from '../core/capacity';
 import { ConfigError } from '../core/errors';
 import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
-import { NodeLabels, Taint } from '../core/well-known';
+import { NodeLabels, ResourceNames, Taint } from '../core/well-known';
 import { NvidiaDevicePlugin } from '../kubernetes/gpu-addons';
 import { ensureResourceFlavor } from '../kubernetes/kueue';
 import { ICluster, NodePoolProvisioners, NodePoolRealisation } from '../platform/cluster';
@@ -70,6 +70,24 @@ export interface GpuNodePoolProps {
   readonly diskGiB?: number;
   /** @default NodeOs.AL2023_NVIDIA for NVIDIA, NodeOs.AL2023_NEURON for Neuron */
   readonly os?: NodeOs;
+  /**
+   * Put every node in one availability zone, near the data (saves cross-AZ transfer, needed for
+   * a placement group).
+   * @default - all zones of the cluster
+   */
+  readonly availabilityZone?: string;
+  /**
+   * Launch the nodes into a cluster placement group (low-latency, high-bandwidth interconnect for
+   * multi-node training). Needs `availabilityZone`.
+   * @default false
+   */
+  readonly placementGroup?: boolean;
+  /**
+   * Attach Elastic Fabric Adapter interfaces (as many as the smallest instance type supports) for
+   * NCCL over EFA. Every instance type must support EFA.
+   * @default false
+   */
+  readonly efa?: boolean;
 }
 
 /**
@@ -212,6 +230,22 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
         Annotations.of(this).addWarning(`Karpenter sizes nodes by physical GPUs, not ${this.sharing.kind} replicas: pods requesting ${this.resourceName} are packed ${this.sharing.replicas} per GPU only once a node exists; limits count ${this.maxNodes * Math.max(...perNode)} GPUs.`);
       }
     }
+    if (props.placementGroup && !props.availabilityZone) {
+      throw new ConfigError(path, 'placementGroup', true, 'an availabilityZone as well: a cluster placement group lives in one zone');
+    }
+    if (props.availabilityZone !== undefined && !Token.isUnresolved(props.availabilityZone) && cluster.region
+      && !props.availabilityZone.startsWith(cluster.region)) {
+      throw new ConfigError(path, 'availabilityZone', props.availabilityZone, `a zone of the cluster's region ${cluster.region}, e.g. "${cluster.region}a"`);
+    }
+    let efaInterfaces = 0;
+    if (props.efa) {
+      const lacking = this.instanceTypes.filter((t) => !catalogTypes.find((c) => c.name === t)?.efaSupported);
+      if (lacking.length) {
+        throw new ConfigError(path, 'efa', true, `instance types that support EFA (${lacking.join(', ')} do not); drop them or set efa: false`);
+      }
+      efaInterfaces = Math.min(...this.instanceTypes.map((t) => catalogTypes.find((c) => c.name === t)?.maxEfaInterfaces ?? 1));
+      labels['vpc.amazonaws.com/efa.present'] = 'true';
+    }
     const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
     this.realisation = cluster.realiseNodePool({
       owner: this,
@@ -229,7 +263,13 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
       taints,
       diskGiB,
       os: os.name,
-      extendedResources: { [this.resourceName]: String(this.unitsPerNode) },
+      extendedResources: {
+        [this.resourceName]: String(this.unitsPerNode),
+        ...(efaInterfaces ? { [ResourceNames.EFA]: String(efaInterfaces) } : {}),
+      },
+      availabilityZone: props.availabilityZone,
+      placementGroup: props.placementGroup ?? false,
+      efaInterfaces,
     });
   }
 

@@ -152,6 +152,12 @@ export interface NodePoolSpec {
   /** Accelerator devices per node on the smallest and the largest instance type of the pool. */
   readonly minDevicesPerNode: number;
   readonly maxDevicesPerNode: number;
+  /** Place every node in this availability zone (close to the data). @default - all zones of the cluster */
+  readonly availabilityZone?: string;
+  /** Launch nodes into a cluster placement group (low-latency interconnect). */
+  readonly placementGroup: boolean;
+  /** EFA interfaces per node (0 = none). */
+  readonly efaInterfaces: number;
   /** Extended resources each node advertises (for scale-from-zero templates), e.g. `{ 'nvidia.com/gpu': '4' }`. */
   readonly extendedResources: Record<string, string>;
 }

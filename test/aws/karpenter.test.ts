@@ -373,6 +373,8 @@ describe('Karpenter validation', () => {
       capacityKind: 'on-demand',
       fallbackToOnDemand: false,
       eksCapacityType: 'ON_DEMAND',
+      placementGroup: false,
+      efaInterfaces: 0,
       minNodes: 0,
       maxNodes: 1,
       labels: {},
