@@ -5,7 +5,7 @@
 //
 import { App } from 'cdktf';
 import {
-  Accelerator, AiPlatform, Capacity, ExistingWorkloadIdentity, GpuNodePool, GpuSharing, KubernetesVersion, StateBackend,
+  Accelerator, AiPlatform, Capacity, ExistingWorkloadIdentity, GpuNodePool, GpuSharing, KubernetesVersion, NodeProvisioner, StateBackend,
 } from 'cdktf-ai-infra';
 
 const app = new App();
@@ -23,10 +23,14 @@ const prod = platform.addEksCluster('prod', {
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   version: KubernetesVersion.V1_33,
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'],
+  // Karpenter provisions bursty training capacity; pools default to it on this cluster.
+  karpenter: true,
 });
 
-// Inference: on-demand L4s shared four ways by time slicing, scaled from zero.
+// Inference: on-demand L4s shared four ways by time slicing, scaled from zero. A managed node
+// group: the Cluster Autoscaler's node template counts the time-sliced units, Karpenter would not.
 const l4 = prod.addGpuNodePool('l4-shared', {
+  provisioner: NodeProvisioner.MANAGED_NODE_GROUP,
   accelerator: Accelerator.NVIDIA_L4,
   capacity: Capacity.onDemand(),
   minNodes: 0,
@@ -34,12 +38,15 @@ const l4 = prod.addGpuNodePool('l4-shared', {
   sharing: GpuSharing.timeSlicing(4),
 });
 
-// Training bursts: spot H100s with an on-demand fallback group.
+// Training bursts: spot H100s (p5.48xlarge, 8 GPUs each), on-demand when spot is short, in one
+// zone near the data. Karpenter NodePool: no minimum, nodes only for pending pods.
 const h100 = prod.addGpuNodePool('h100', {
   accelerator: Accelerator.NVIDIA_H100,
+  instanceTypes: ['p5.48xlarge'],
   capacity: Capacity.spot({ fallbackToOnDemand: true }),
   minNodes: 0,
   maxNodes: 2,
+  availabilityZone: 'us-east-1a',
 });
 
 // The on-prem lab cluster, next to the proprietary data: its A100 nodes already exist.
