@@ -15,3 +15,4 @@ export * from './compute/pool';
 export { AddonSettings, KNOWN_ADDONS } from './kubernetes/helm-addon';
 export { HelmChartOptions } from './platform/cluster-base';
 export { Charts, HelmChartCoordinates } from './kubernetes/charts';
+export { GpuStack, GpuOperatorOptions } from './kubernetes/gpu-addons';

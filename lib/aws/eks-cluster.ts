@@ -24,6 +24,7 @@ import { parseIpv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
+import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 import { configureKubernetesProviders } from '../kubernetes/providers';
 import type { AiPlatform } from '../platform/ai-platform';
@@ -131,6 +132,11 @@ export interface EksClusterProps {
    * @default - every needed add-on installed with our values
    */
   readonly addons?: Record<string, AddonSettings>;
+  /**
+   * NVIDIA software for the GPU pools this program creates on the cluster.
+   * @default GpuStack.DEVICE_PLUGIN
+   */
+  readonly gpuStack?: GpuStack;
 }
 
 const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -165,7 +171,7 @@ export class EksCluster extends ClusterBase {
   private readonly boundServiceAccounts = new Map<string, string>();
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
-    super(platform, id, true, props.addons);
+    super(platform, id, true, props.addons, props.gpuStack);
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
     this.region = props.region;

@@ -7,7 +7,7 @@ import { ConfigError } from '../core/errors';
 import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
 import { NodeLabels, ResourceNames, Taint } from '../core/well-known';
-import { NvidiaDevicePlugin } from '../kubernetes/gpu-addons';
+import { nvidiaGpuSoftware } from '../kubernetes/gpu-addons';
 import { ensureResourceFlavor } from '../kubernetes/kueue';
 import { ICluster, NodePoolProvisioners, NodePoolRealisation } from '../platform/cluster';
 
@@ -203,13 +203,17 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
       // without node feature discovery. (Bottlerocket NVIDIA AMIs ship their own device plugin.)
       labels[NodeLabels.NVIDIA_GPU_PRESENT] = 'true';
       labels[NodeLabels.NVIDIA_DEVICE_PLUGIN_CONFIG] = this.sharing.configKey;
-      NvidiaDevicePlugin.of(cluster).addConfig(this.sharing.configKey, this.sharing.devicePluginConfig(this.accelerator, path)!);
-    }
-    if (this.sharing.migConfig) {
-      // The GPU Operator's MIG manager partitions GPUs by this label; the device plugin then
-      // advertises the slices. This library does not install the MIG manager yet.
-      labels[NodeLabels.NVIDIA_MIG_CONFIG] = this.sharing.migConfig;
-      Annotations.of(this).addWarning(`MIG: nodes are labelled ${NodeLabels.NVIDIA_MIG_CONFIG}=${this.sharing.migConfig}, but partitioning needs the NVIDIA GPU Operator's MIG manager, which this library does not install yet; until it runs, nodes advertise whole GPUs, not ${this.resourceName}.`);
+      const software = nvidiaGpuSoftware(cluster);
+      software.addConfig(this.sharing.configKey, this.sharing.devicePluginConfig(this.accelerator, path)!);
+      if (this.sharing.migConfig) {
+        // The GPU Operator's MIG manager partitions GPUs per this label; the device plugin then
+        // advertises the slices.
+        labels[NodeLabels.NVIDIA_MIG_CONFIG] = this.sharing.migConfig;
+        software.useMigStrategy(this.sharing.migStrategy!.value, path);
+        if (!software.partitionsMig) {
+          Annotations.of(this).addWarning(`MIG: nodes are labelled ${NodeLabels.NVIDIA_MIG_CONFIG}=${this.sharing.migConfig}, but nothing partitions the GPUs with the standalone device plugin: use gpuStack: GpuStack.gpuOperator() on the cluster (its MIG manager applies the label); until then nodes advertise whole GPUs, not ${this.resourceName}.`);
+        }
+      }
     }
     for (const [k, v] of Object.entries(props.labels ?? {})) {
       validateLabelKey(k, path, `labels.${k}`);

@@ -5,7 +5,7 @@ import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodeP
 import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
-import { addonsScope } from '../kubernetes/gpu-addons';
+import { addonsScope, GpuStack } from '../kubernetes/gpu-addons';
 import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
 
 /** Common code of every cluster: its stacks (at the App root, named `<platform>-<cluster>-<layer>`) and scopes. */
@@ -21,9 +21,13 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public readonly platform: AiPlatform;
 
   public readonly addonSettings: Record<string, AddonSettings>;
+  public readonly gpuStack: GpuStack;
 
-  protected constructor(platform: AiPlatform, id: string, withInfra: boolean, addonSettings: Record<string, AddonSettings> = {}) {
+  protected constructor(
+    platform: AiPlatform, id: string, withInfra: boolean, addonSettings: Record<string, AddonSettings> = {}, gpuStack: GpuStack = GpuStack.DEVICE_PLUGIN,
+  ) {
     super(platform, id);
+    this.gpuStack = gpuStack;
     for (const name of Object.keys(addonSettings)) {
       if (!(KNOWN_ADDONS as readonly string[]).includes(name)) {
         throw new ConfigError(this.node.path, `addons.${name}`, name, `one of the add-ons this library installs: ${KNOWN_ADDONS.join(', ')} (add any other chart with addHelmChart)`);

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 
 /** Which realisation a cluster uses. */
@@ -67,6 +68,8 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
   readonly capabilities: ClusterCapabilities;
   /** AWS region of the cloud resources of this cluster's workloads, when there is one. */
   readonly cloudRegion?: string;
+  /** NVIDIA software for the GPU pools this program creates (device plugin or GPU Operator). */
+  readonly gpuStack: GpuStack;
   /** Add-on settings by Helm release name (disable an add-on, override values). */
   readonly addonSettings: Record<string, AddonSettings>;
   /** Labels put on every Kubernetes object the platform emits. */

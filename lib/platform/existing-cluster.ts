@@ -5,6 +5,7 @@ import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, Pe
 import { ClusterBase } from './cluster-base';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
+import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 import { configureKubernetesProviders } from '../kubernetes/providers';
 
@@ -86,6 +87,11 @@ export interface ExistingClusterProps {
    * @default - every needed add-on installed with our values
    */
   readonly addons?: Record<string, AddonSettings>;
+  /**
+   * NVIDIA software for the GPU pools this program creates on the cluster.
+   * @default GpuStack.DEVICE_PLUGIN
+   */
+  readonly gpuStack?: GpuStack;
 }
 
 /**
@@ -101,7 +107,7 @@ export class ExistingCluster extends ClusterBase {
   public readonly cloudRegion?: string;
 
   constructor(platform: AiPlatform, id: string, props: ExistingClusterProps = {}) {
-    super(platform, id, false, props.addons);
+    super(platform, id, false, props.addons, props.gpuStack);
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
     this.clusterName = validateDnsLabel(props.clusterName ?? id, path, 'clusterName');
