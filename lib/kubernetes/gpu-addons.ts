@@ -42,10 +42,10 @@ export interface GpuOperatorOptions {
 
 /** What a GPU pool registers with its cluster's GPU stack. @internal */
 export interface NvidiaGpuSoftware {
-  /** Register a named device-plugin config, selected per node by `nvidia.com/device-plugin.config`. */
-  addConfig(key: string, config: object): void;
   /** Whether MIG partitions are created from the `nvidia.com/mig.config` label (the MIG manager runs). */
   readonly partitionsMig: boolean;
+  /** Register a named device-plugin config, selected per node by `nvidia.com/device-plugin.config`. */
+  addConfig(key: string, config: object): void;
   /** Use MIG with this strategy (cluster-wide on the GPU Operator). */
   useMigStrategy(strategy: string, path: string): void;
 }
@@ -63,6 +63,7 @@ export function nvidiaGpuSoftware(cluster: ICluster): NvidiaGpuSoftware {
  * @internal
  */
 export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
+  public readonly partitionsMig = false;
   public static of(cluster: ICluster): NvidiaDevicePlugin {
     const scope = addonsScope(cluster);
     return (scope.node.tryFindChild('NvidiaDevicePlugin') as NvidiaDevicePlugin | undefined)
@@ -82,8 +83,6 @@ export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
     }));
   }
 
-  public readonly partitionsMig = false;
-
   /** Register a named device-plugin config (same key, same config: idempotent). */
   public addConfig(key: string, config: object): void {
     this.configs.set(key, config);
@@ -100,13 +99,13 @@ export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
  * @internal
  */
 export class GpuOperator extends HelmAddon implements NvidiaGpuSoftware {
+  public readonly partitionsMig = true;
   public static of(cluster: ICluster): GpuOperator {
     const scope = addonsScope(cluster);
     return (scope.node.tryFindChild('GpuOperator') as GpuOperator | undefined)
       ?? new GpuOperator(scope as Construct, 'GpuOperator', cluster.gpuStack);
   }
 
-  public readonly partitionsMig = true;
   private readonly configs = new Map<string, object>([['exclusive', { version: 'v1', flags: { migStrategy: 'none' } }]]);
   private migStrategy?: { strategy: string; path: string };
 

@@ -24,7 +24,8 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public readonly gpuStack: GpuStack;
 
   protected constructor(
-    platform: AiPlatform, id: string, withInfra: boolean, addonSettings: Record<string, AddonSettings> = {}, gpuStack: GpuStack = GpuStack.DEVICE_PLUGIN,
+    platform: AiPlatform, id: string, withInfra: boolean,
+    addonSettings: Record<string, AddonSettings> = {}, gpuStack: GpuStack = GpuStack.DEVICE_PLUGIN,
   ) {
     super(platform, id);
     this.gpuStack = gpuStack;
