@@ -63,13 +63,13 @@ export function nvidiaGpuSoftware(cluster: ICluster): NvidiaGpuSoftware {
  * @internal
  */
 export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
-  public readonly partitionsMig = false;
   public static of(cluster: ICluster): NvidiaDevicePlugin {
     const scope = addonsScope(cluster);
     return (scope.node.tryFindChild('NvidiaDevicePlugin') as NvidiaDevicePlugin | undefined)
       ?? new NvidiaDevicePlugin(scope as Construct, 'NvidiaDevicePlugin');
   }
 
+  public readonly partitionsMig = false;
   private readonly configs = new Map<string, object>([['exclusive', { version: 'v1', flags: { migStrategy: 'none' } }]]);
 
   private constructor(scope: Construct, id: string) {
@@ -99,13 +99,13 @@ export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
  * @internal
  */
 export class GpuOperator extends HelmAddon implements NvidiaGpuSoftware {
-  public readonly partitionsMig = true;
   public static of(cluster: ICluster): GpuOperator {
     const scope = addonsScope(cluster);
     return (scope.node.tryFindChild('GpuOperator') as GpuOperator | undefined)
       ?? new GpuOperator(scope as Construct, 'GpuOperator', cluster.gpuStack);
   }
 
+  public readonly partitionsMig = true;
   private readonly configs = new Map<string, object>([['exclusive', { version: 'v1', flags: { migStrategy: 'none' } }]]);
   private migStrategy?: { strategy: string; path: string };
 
