@@ -85,7 +85,7 @@ export interface PlanResult {
   /** The step that failed (init, validate, plan) or undefined. */
   readonly failedStep?: string;
   readonly output: string;
-  /** Resource changes from `terraform show -json` of the plan, when it succeeded. */
+  /** Resource changes streamed by `terraform plan -json`, when it succeeded. */
   readonly plannedResources: Array<{ address: string; type: string; actions: string[] }>;
 }
 
@@ -123,25 +123,38 @@ export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): P
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   let output = '';
+  let stdoutOf = '';
   const run = (step: string, args: string[]) => {
-    const r = spawnSync(env.terraform!, args, { cwd: dir, env: runEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    output += `$ terraform ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`;
+    const r = spawnSync(env.terraform!, args, { cwd: dir, env: runEnv, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    stdoutOf = r.stdout ?? '';
+    const shown = args.includes('-json') ? readableJsonLog(stdoutOf) : stdoutOf;
+    output += `$ terraform ${args.join(' ')}\n${shown}${r.stderr ?? ''}\n`;
     return r.status === 0 ? undefined : step;
   };
   const failed = run('init', ['init', '-input=false', '-no-color', '-backend=false', `-plugin-dir=${env.mirror}`])
     ?? run('validate', ['validate', '-no-color'])
-    ?? run('plan', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false', '-out=plan.bin']);
+    // -json streams each planned change: no second provider start-up for `terraform show`.
+    ?? run('plan', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false', '-json']);
   let plannedResources: PlanResult['plannedResources'] = [];
   if (!failed) {
-    const show = spawnSync(env.terraform!, ['show', '-json', 'plan.bin'], { cwd: dir, env: runEnv, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    if (show.status === 0) {
-      plannedResources = (JSON.parse(show.stdout).resource_changes ?? []).map((c: any) => ({
-        address: c.address, type: c.type, actions: c.change?.actions ?? [],
-      }));
-    }
+    plannedResources = stdoutOf.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+      .filter((m) => m.type === 'planned_change')
+      .map((m) => ({ address: m.change.resource.addr, type: m.change.resource.resource_type, actions: [m.change.action] }));
   }
   if (!opts.keepDir) fs.rmSync(dir, { recursive: true, force: true });
   return { ok: !failed, failedStep: failed, output, plannedResources };
+}
+
+/** Terraform's `-json` log as the text a person would read (messages and diagnostics). */
+function readableJsonLog(stdout: string): string {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
+    const m = JSON.parse(l);
+    if (m.type === 'diagnostic') {
+      const d = m.diagnostic ?? {};
+      return `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary ?? ''}\n${d.address ? `  on ${d.address}\n` : ''}${d.detail ?? ''}`;
+    }
+    return m['@message'] ?? '';
+  }).join('\n') + '\n';
 }
 
 /** The process environment without real cloud credentials: nothing of ours may reach a cloud. */
