@@ -16,3 +16,4 @@ export { AddonSettings, KNOWN_ADDONS } from './kubernetes/helm-addon';
 export { HelmChartOptions } from './platform/cluster-base';
 export { Charts, HelmChartCoordinates } from './kubernetes/charts';
 export { GpuStack, GpuOperatorOptions } from './kubernetes/gpu-addons';
+export * from './functions';

@@ -199,6 +199,9 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       ec2Configuration: [{ imageType: BATCH_GPU_IMAGE_TYPE }],
       tags: spec.tags,
     },
+    // An infrastructure update waits for running jobs (up to Batch's 6-hour maximum) instead of
+    // the default 30 minutes, and never terminates them.
+    updatePolicy: { terminateJobsOnUpdate: false, jobExecutionTimeoutMinutes: Math.min(360, Math.ceil(spec.timeoutSeconds / 60)) },
     lifecycle: { createBeforeDestroy: true, ignoreChanges: ['compute_resources[0].desired_vcpus'] },
     dependsOn: [instancePolicy],
   });
@@ -256,7 +259,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
     name: joinName([spec.baseName], 64),
     description: spec.trigger.kind === 's3'
       ? `New objects in s3://${spec.trigger.bucket}/${spec.trigger.prefix} submit ${spec.baseName} jobs`
-      : `Submit a ${spec.baseName} job on schedule`,
+      : `Submit ${spec.baseName} jobs on schedule ${spec.trigger.expression}`,
     ...(spec.trigger.kind === 's3'
       ? { eventPattern: JSON.stringify(objectCreatedPattern(spec.trigger.bucket, spec.trigger.prefix, spec.trigger.suffix)) }
       : { scheduleExpression: spec.trigger.expression }),
