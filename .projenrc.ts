@@ -44,6 +44,8 @@ const project = new typescript.TypeScriptProject({
     'ajv@^8.17.1',
     'yaml@^2.8.0',
     'eslint-plugin-jest@^28.14.0',
+    // API reference from TSDoc (`npm run docs`): the maintained standard for TypeScript.
+    'typedoc@^0.28.20',
   ],
   // Type-check once (tsc --noEmit over lib, test, examples); jest only transpiles.
   typecheckTests: true,
@@ -77,7 +79,7 @@ const project = new typescript.TypeScriptProject({
     compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
     include: ['../lib/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
   },
-  gitignore: ['cdktf.out/', '.app/', '.terraform/', '.terraform.lock.hcl', '*.tfstate*', 'coverage/', '.bench/'],
+  gitignore: ['cdktf.out/', '.app/', 'docs/api/', '.scratch-*/', '.terraform/', '.terraform.lock.hcl', '*.tfstate*', 'coverage/', '.bench/'],
 });
 
 // Provider barrels cost ~7 s / 900 MB (aws) and 2.2 s (kubernetes) before anything is synthesized.
@@ -101,6 +103,10 @@ project.addTask('example', {
   description: 'Synthesize the flagship example offline and print a summary',
   exec: 'node --import tsx scripts/example.ts',
   receiveArgs: true,
+});
+project.addTask('docs', {
+  description: 'API reference from TSDoc into docs/api (HTML)',
+  exec: 'typedoc --out docs/api --entryPoints lib/index.ts --tsconfig tsconfig.json --excludeInternal --excludePrivate --readme README.md --name cdktf-ai-infra',
 });
 project.addTask('bench', {
   description: 'Median synth wall time and peak RSS per example and its plain-cdktf floor (JSON lines)',
