@@ -17,3 +17,4 @@ export { HelmChartOptions } from './platform/cluster-base';
 export { Charts, HelmChartCoordinates } from './kubernetes/charts';
 export { GpuStack, GpuOperatorOptions } from './kubernetes/gpu-addons';
 export * from './functions';
+export * from './serving';

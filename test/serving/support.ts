@@ -1,0 +1,46 @@
+import { AnnotationMetadataEntryType } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ConfigError, renderValue } from '../../lib/core/errors';
+import { kubernetesObjects, Synthesized } from '../support/synth';
+
+/** Run `fn`, expect a ConfigError naming the construct path, the field and the value received; returns it. */
+export function expectConfigError(fn: () => unknown, want: { path: string; field: string; received?: unknown }): ConfigError {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const e = error as ConfigError;
+  expect(e.constructPath).toBe(want.path);
+  expect(e.field).toBe(want.field);
+  if ('received' in want) expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
+  return e;
+}
+
+/** The single Kubernetes object of a kind and name (namespace optional) across all stacks. */
+export function objectOf(synth: Synthesized, kind: string, name: string, namespace?: string): any {
+  const found = kubernetesObjects(synth).filter((o) => o.manifest.kind === kind && o.manifest.metadata.name === name
+    && (namespace === undefined || o.manifest.metadata.namespace === namespace));
+  if (found.length !== 1) throw new Error(`expected one ${kind}/${name}, found ${found.length}`);
+  return found[0].manifest;
+}
+
+/** The `kubernetes_manifest` resource (with depends_on, wait...) of an object. */
+export function manifestResource(synth: Synthesized, kind: string, name: string, namespace?: string): { id: string; stack: string; resource: any } {
+  for (const s of synth.stacks) {
+    for (const [id, r] of Object.entries<any>(s.json.resource?.kubernetes_manifest ?? {})) {
+      const m = r.manifest;
+      const matches = m.kind === kind && m.metadata.name === name && (namespace === undefined || m.metadata.namespace === namespace);
+      if (matches) return { id, stack: s.name, resource: r };
+    }
+  }
+  throw new Error(`no ${kind}/${name}`);
+}
+
+/** Messages of the warnings (or infos) attached to a construct. */
+export function messages(c: IConstruct, type: 'warn' | 'info' = 'warn'): string[] {
+  const t = type === 'warn' ? AnnotationMetadataEntryType.WARN : AnnotationMetadataEntryType.INFO;
+  return c.node.metadata.filter((m) => m.type === t).map((m) => String(m.data));
+}
