@@ -31,7 +31,7 @@ export interface ColdStartAssumptions {
 }
 
 /** How long the first run waits when the function has scaled to zero. */
-export interface ColdStartEstimate {
+export interface FunctionColdStartEstimate {
   /** Until the trigger notices the work: the KEDA polling interval; 0 for EventBridge and CronJob. */
   readonly trigger: Duration;
   /** Until a GPU node is ready (0 when nodes are kept or exist). */
@@ -86,7 +86,7 @@ export const DEFAULT_NODE_PROVISIONING: Record<string, Duration> = {
 /** Build the cold start estimate. @internal */
 export function coldStartEstimate(
   path: string, a: ColdStartAssumptions, defaults: { provisioner: string; nodesKept: boolean; trigger: Duration },
-): ColdStartEstimate {
+): FunctionColdStartEstimate {
   const imageSizeGiB = a.imageSizeGiB ?? 10;
   const throughput = a.imagePullMiBps ?? 100;
   if (typeof imageSizeGiB !== 'number' || !(imageSizeGiB > 0) || !Number.isFinite(imageSizeGiB)) {
@@ -115,7 +115,7 @@ export function coldStartEstimate(
 /** USD for 1,000 items (see {@link GpuFunction.costPer1000Items}). @internal */
 export function costPer1000(
   path: string, basis: FunctionCostBasis | undefined, perItem: Duration, messagesPerRun: number,
-  coldStart: ColdStartEstimate, options: FunctionCostOptions,
+  coldStart: FunctionColdStartEstimate, options: FunctionCostOptions,
 ): number | undefined {
   const discount = options.spotDiscount ?? 0;
   if (typeof discount !== 'number' || !(discount >= 0 && discount < 1)) {

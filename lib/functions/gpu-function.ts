@@ -2,7 +2,7 @@ import { Annotations, dependable, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FunctionEnvironment, RESERVED_ENV_PREFIX } from './environment';
 import {
-  ColdStartAssumptions, ColdStartEstimate, coldStartEstimate, costPer1000, FunctionCostBasis, FunctionCostOptions,
+  ColdStartAssumptions, FunctionColdStartEstimate, coldStartEstimate, costPer1000, FunctionCostBasis, FunctionCostOptions,
 } from './estimates';
 import { GpuRequest } from './gpu-request';
 import { cronJobObject, EnvVar, FunctionPodSpec, scaledJobObject } from './kubernetes-objects';
@@ -182,7 +182,7 @@ export class GpuFunction extends Construct {
    */
   public readonly resource: TerraformResource;
   /** The first run's wait after an idle period, with its assumptions. */
-  public readonly coldStart: ColdStartEstimate;
+  public readonly coldStart: FunctionColdStartEstimate;
   /** What cost estimates stand on; undefined when no price is known (existing nodes, unpriced types). */
   public readonly costBasis?: FunctionCostBasis;
 

@@ -3,5 +3,5 @@ export { GpuFunction, GpuFunctionProps, FunctionResources } from './gpu-function
 export { GpuRequest } from './gpu-request';
 export { FunctionTrigger, FunctionTriggerKinds, S3TriggerOptions } from './trigger';
 export { FunctionTarget, FunctionTargetKinds, AwsBatchTargetOptions } from './target';
-export { ColdStartAssumptions, ColdStartEstimate, FunctionCostBasis, FunctionCostOptions } from './estimates';
+export { ColdStartAssumptions, FunctionColdStartEstimate, FunctionCostBasis, FunctionCostOptions } from './estimates';
 export { FunctionEnvironment } from './environment';

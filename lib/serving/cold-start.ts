@@ -28,7 +28,7 @@ export const MODEL_LOAD_MIBPS = 1000;
 export const LARGE_MODEL_GIB = 10;
 
 /** A cold-start estimate, in seconds per phase. */
-export interface ColdStartEstimate {
+export interface EndpointColdStartEstimate {
   /** A node for the replica (0 when nodes are kept, exist already, or the endpoint runs on CPU). */
   readonly nodeProvisioningSeconds: number;
   /** Pulling the server image (0 when it is pre-pulled on kept nodes). */
@@ -60,7 +60,7 @@ export interface ColdStartInputs {
 }
 
 /** Estimate the cold start of a replica. @internal */
-export function estimateColdStart(i: ColdStartInputs): ColdStartEstimate {
+export function estimateColdStart(i: ColdStartInputs): EndpointColdStartEstimate {
   const assumptions: string[] = [];
   let node = 0;
   if (i.nodesCanBeZero) {
@@ -107,7 +107,7 @@ export function estimateColdStart(i: ColdStartInputs): ColdStartEstimate {
 }
 
 /** `~7 min (node 120 s, image 102 s, download 82 s, load 76 s)`. */
-export function describeColdStart(e: ColdStartEstimate): string {
+export function describeColdStart(e: EndpointColdStartEstimate): string {
   const total = e.totalSeconds >= 120 ? `${Math.round(e.totalSeconds / 60)} min` : `${e.totalSeconds} s`;
   return `~${total}${e.complete ? '' : '+'} (node ${e.nodeProvisioningSeconds} s, image ${e.imagePullSeconds} s, download ${e.modelDownloadSeconds} s, load ${e.modelLoadSeconds} s)`;
 }

@@ -4,5 +4,5 @@ export * from './model-source';
 export { ServingRuntime, CustomRuntimeOptions, KServeClusterRuntimeOptions } from './runtimes';
 export * from './warm-start';
 export * from './target';
-export { ColdStartEstimate } from './cold-start';
+export { EndpointColdStartEstimate } from './cold-start';
 export * from './inference-endpoint';

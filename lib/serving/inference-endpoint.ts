@@ -1,6 +1,6 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { ColdStartEstimate, describeColdStart, estimateColdStart, LARGE_MODEL_GIB } from './cold-start';
+import { EndpointColdStartEstimate, describeColdStart, estimateColdStart, LARGE_MODEL_GIB } from './cold-start';
 import type { EndpointPromotion, IInferenceEndpoint } from './endpoint';
 import { ModelSource, ModelSourceKinds } from './model-source';
 import { PAUSE_IMAGE, ServingRuntime } from './runtimes';
@@ -194,7 +194,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
   public readonly scaleDownDelay: Duration;
   public readonly coldStartDeadline: Duration;
   /** The cold-start estimate of a replica. */
-  public readonly coldStart: ColdStartEstimate;
+  public readonly coldStart: EndpointColdStartEstimate;
   public readonly model: ModelSource;
   /** The version being replaced during a canary. */
   public readonly previousModel?: ModelSource;
@@ -643,7 +643,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
     let spec: SageMakerEndpointSpec;
     let realisation: string;
     let reason: string;
-    let coldStart: ColdStartEstimate;
+    let coldStart: EndpointColdStartEstimate;
     if (target.serverless) {
       const s = target.serverless;
       if (this.runtime.requiresGpu) {
