@@ -18,3 +18,4 @@ export { Charts, HelmChartCoordinates } from './kubernetes/charts';
 export { GpuStack, GpuOperatorOptions } from './kubernetes/gpu-addons';
 export * from './functions';
 export * from './serving';
+export * from './training';

@@ -1,0 +1,77 @@
+import { Construct } from 'constructs';
+import { Charts } from './charts';
+import { addonsScope } from './gpu-addons';
+import { HelmAddon } from './helm-addon';
+import type { KubernetesObject } from './manifest';
+import type { ICluster } from '../platform/cluster';
+
+/** UID of the `argoexec` image's non-root user (argoproj/argo-workflows Dockerfile, `USER 8737`). */
+export const ARGOEXEC_UID = 8737;
+
+/**
+ * Argo Workflows on a cluster (one Helm release in its addons stack), created on first use.
+ *
+ * The chart version is UNVERIFIED for v4.1.2 (see {@link Charts.ARGO_WORKFLOWS}); the objects we
+ * emit use only fields present in both v4.0 and v4.1 (`schedules` list of CronWorkflow: v3.6+).
+ * The executor's init and wait containers get the restricted security context, so that workflow
+ * pods run in namespaces enforcing the `restricted` Pod Security Standard.
+ * @internal
+ */
+export class ArgoWorkflows extends HelmAddon {
+  public static of(cluster: ICluster): ArgoWorkflows {
+    const scope = addonsScope(cluster);
+    return (scope.node.tryFindChild('ArgoWorkflows') as ArgoWorkflows | undefined) ?? new ArgoWorkflows(scope as Construct, 'ArgoWorkflows');
+  }
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id, { releaseName: 'argo-workflows', chart: Charts.ARGO_WORKFLOWS });
+    this.addValues(() => ({
+      crds: { install: true, full: true },
+      executor: {
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: ARGOEXEC_UID,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+      },
+      // Workflows use their own service accounts (least privilege per pipeline), not the chart's.
+      workflow: { serviceAccount: { create: false }, rbac: { create: false } },
+    }));
+  }
+}
+
+/** An `argoproj.io/v1alpha1` WorkflowTemplate. */
+export function workflowTemplateObject(
+  name: string, namespace: string, spec: Record<string, unknown>, labels: Record<string, string> = {},
+): KubernetesObject {
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: { name, namespace, labels }, spec };
+}
+
+/**
+ * An `argoproj.io/v1alpha1` CronWorkflow running a WorkflowTemplate on cron schedules (v3.6+
+ * `schedules` list; the singular `schedule` is gone in v4), never two runs at once.
+ */
+export function cronWorkflowObject(name: string, namespace: string, options: {
+  schedules: string[]; timezone?: string; workflowTemplate: string; parameters?: Record<string, string>; labels?: Record<string, string>;
+}): KubernetesObject {
+  const params = Object.entries(options.parameters ?? {});
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'CronWorkflow',
+    metadata: { name, namespace, labels: options.labels ?? {} },
+    spec: {
+      schedules: options.schedules,
+      ...(options.timezone ? { timezone: options.timezone } : {}),
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      workflowSpec: {
+        workflowTemplateRef: { name: options.workflowTemplate },
+        ...(params.length ? { arguments: { parameters: params.map(([n, value]) => ({ name: n, value })) } } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { Annotations, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { envVar, restrictedPodSecurityContext, roleBindingObject, roleObject } from './k8s-objects';
+import type { PipelinePlan } from './pipeline';
+import { ROLLOUT_RECEIVE_SCRIPT, DELETE_SCRIPT } from './scripts';
+import { BucketEvents } from '../aws/bucket-events';
+import { secureQueue } from '../aws/storage';
+import { ConfigError } from '../core/errors';
+import { joinName } from '../core/naming';
+import { parseS3Uri } from '../core/s3-uri';
+import { Keda } from '../kubernetes/keda';
+import { emitManifest, KubernetesObject } from '../kubernetes/manifest';
+import { allowEgress, restrictedContainerSecurityContext, serviceAccountObject } from '../kubernetes/objects';
+import { ClusterKind, ICluster, Layer } from '../platform/cluster';
+import type { EndpointPromotion } from '../serving/endpoint';
+
+/** UID of the helper containers (`nobody`). */
+const TOOL_UID = 65534;
+
+/** Whether `cluster` can hold cloud resources (an infra stack, or an AWS region for the platform AWS stack). */
+function hasCloud(cluster: ICluster): boolean {
+  return Boolean(cluster.stacks.infra || cluster.cloudRegion);
+}
+
+/**
+ * How an approved version reaches an endpoint the training side cannot patch directly: the
+ * version is published under `modelVersionsUri` (the shared model store) with an `_APPROVED.json`
+ * marker written last; then
+ * - KServe on another cluster: on the serving cluster, S3 notification of new markers → SQS →
+ *   KEDA ScaledJob that patches the InferenceService's model URI and canary share (RBAC: get and
+ *   patch of that one InferenceService);
+ * - SageMaker endpoint: the endpoint's own rollout reads the newest version under
+ *   `modelVersionsUri` (the {@link EndpointPromotion} contract); nothing more is created here.
+ *
+ * `owner` is the pipeline; `trainingCluster` is undefined for SageMaker pipelines.
+ * @throws ConfigError when there is no model store both sides reach
+ * @internal
+ */
+export function rolloutOnServingCluster(owner: Construct, trainingCluster: ICluster | undefined, plan: PipelinePlan): void {
+  const path = owner.node.path;
+  const endpoint = plan.promoteTo!;
+  const promotion = endpoint.promotion;
+  const versions = parseS3Uri(promotion.modelVersionsUri, path, 'promoteTo.promotion.modelVersionsUri');
+  if (promotion.kind === 'sagemaker') {
+    Annotations.of(owner).addInfo(`${plan.name}: approved versions are published under ${promotion.modelVersionsUri}<run>/ (marker _APPROVED.json); SageMaker endpoint ${promotion.sagemakerEndpointName ?? endpoint.endpointName} rolls out from there`);
+    return;
+  }
+  if (promotion.kind !== 'kserve') {
+    throw new ConfigError(path, 'promoteTo.promotion.kind', promotion.kind, '"kserve" or "sagemaker"');
+  }
+  const serving = promotion.cluster;
+  if (!serving || !promotion.inferenceServiceName || !promotion.namespace) {
+    throw new ConfigError(path, 'promoteTo.promotion', { cluster: serving?.node.path, namespace: promotion.namespace, inferenceServiceName: promotion.inferenceServiceName }, 'a KServe promotion naming its cluster, namespace and InferenceService');
+  }
+  const where = trainingCluster ? `cluster ${trainingCluster.node.path}` : 'SageMaker';
+  const samePlatform = trainingCluster ? trainingCluster.platformName === serving.platformName : true;
+  if (!hasCloud(serving)) {
+    throw new ConfigError(path, 'promoteTo', endpoint.endpointName,
+      `a promotion target that shares a model store with the pipeline: the pipeline runs on ${where}${samePlatform ? '' : ` (platform ${trainingCluster!.platformName})`} and endpoint ${endpoint.endpointName} on cluster ${serving.node.path}${samePlatform ? '' : ` (platform ${serving.platformName})`}, which has no AWS region to receive new versions of ${promotion.modelVersionsUri} from; give that cluster an awsRegion (addExistingCluster(..., { awsRegion })) or promote to an endpoint on ${where}`);
+  }
+  new ModelRollout(owner, `Rollout-${serving.node.id}`, serving, promotion, versions.bucket, versions.prefix, plan);
+}
+
+/**
+ * On the serving cluster: S3 "new approved version" events → encrypted SQS queue → KEDA ScaledJob
+ * in the InferenceService's namespace that patches the InferenceService's `storageUri` and
+ * `canaryTrafficPercent`.
+ * @internal
+ */
+class ModelRollout extends Construct {
+  constructor(scope: Construct, id: string, serving: ICluster, promotion: EndpointPromotion, bucket: string, prefix: string, plan: PipelinePlan) {
+    super(scope, id);
+    const path = this.node.path;
+    const ns = promotion.namespace!;
+    const isvc = promotion.inferenceServiceName!;
+    const name = joinName([isvc, 'rollout'], 50);
+    const region = serving.cloudRegion!;
+    const cloud = serving.cloudScopeFor(this) as Construct;
+    const { queue } = secureQueue(cloud, 'Queue', { name: joinName([serving.platformName, plan.name, isvc, 'rollout'], 76), visibilityTimeoutSeconds: 300, deadLetterAfter: 5 });
+    BucketEvents.of(TerraformStack.of(cloud), bucket, path).sendNewObjectsTo(this, queue, prefix, '_APPROVED.json', region);
+    const identity = serving.grantWorkload(this, ns, name, [{ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [queue.arn] }]);
+    const workloads = serving.scopeFor(Layer.WORKLOADS, this);
+    const emit = (eid: string, o: KubernetesObject) => emitManifest(workloads, eid, o, serving.commonLabels);
+    const labels = { 'cdktf-ai-infra/rollout': name };
+    emit('ServiceAccount', serviceAccountObject(name, ns, { roleArn: serving.kind === ClusterKind.EXISTING ? identity.roleArn : undefined }));
+    emit('Role', roleObject(name, ns, [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: [isvc], verbs: ['get', 'patch'] }]));
+    emit('RoleBinding', roleBindingObject(name, ns, name, [{ name, namespace: ns }]));
+    emit('AllowEgress', allowEgress(name, ns, labels));
+    const auth = Keda.of(serving).awsTriggerAuthentication(ns, this);
+    const creds = identity.credentialsSecret ? { envFrom: [{ secretRef: { name: identity.credentialsSecret } }] } : {};
+    const canary = promotion.canaryPercent > 0 && promotion.canaryPercent < 100 ? promotion.canaryPercent : 100;
+    const patch = JSON.stringify({ spec: { predictor: { canaryTrafficPercent: canary, model: { storageUri: '__MODEL_URI__' } } } });
+    const container = (cname: string, image: string, command: string[], env: Array<Record<string, unknown>>, aws: boolean) => ({
+      name: cname,
+      image,
+      command,
+      env: aws ? [envVar('HOME', '/tmp'), envVar('QUEUE_URL', queue.url), envVar('AWS_REGION', region), ...env] : env,
+      ...(aws ? creds : {}),
+      volumeMounts: [{ name: 'work', mountPath: '/work' }],
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      securityContext: restrictedContainerSecurityContext({ runAsUser: TOOL_UID }),
+    });
+    emit('ScaledJob', {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledJob',
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        pollingInterval: 30,
+        maxReplicaCount: 1,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 5,
+        jobTargetRef: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 600,
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: name,
+              automountServiceAccountToken: true,
+              restartPolicy: 'Never',
+              securityContext: restrictedPodSecurityContext(),
+              volumes: [{ name: 'work', emptyDir: {} }],
+              initContainers: [
+                container('receive', plan.images.awsCli, ['/bin/sh', '-c', ROLLOUT_RECEIVE_SCRIPT], [envVar('PATCH_TEMPLATE', patch)], true),
+                container('patch', plan.images.kubectl, ['kubectl', 'patch', 'inferenceservice', isvc, '--namespace', ns, '--type', 'merge', '--patch-file', '/work/patch.json'], [], false),
+              ],
+              containers: [container('delete-message', plan.images.awsCli, ['/bin/sh', '-c', DELETE_SCRIPT], [], true)],
+            },
+          },
+        },
+        triggers: [{
+          type: 'aws-sqs-queue',
+          authenticationRef: { name: auth },
+          metadata: { queueURL: queue.url, queueLength: '1', awsRegion: region, scaleOnInFlight: 'false' },
+        }],
+      },
+    });
+  }
+}
