@@ -12,7 +12,7 @@ import { findAwsInstanceType } from '../core/aws-instance-types';
 import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
-import { parseCron } from '../training/cron';
+import { parseCron, toEventBridgeCron } from '../core/cron';
 import type { PipelinePlan, TrainingPipeline } from '../training/pipeline';
 import { withSlash } from '../training/pipeline';
 import { rolloutOnServingCluster } from '../training/promotion';
@@ -39,31 +39,6 @@ function join(values: unknown[], on = ''): Record<string, unknown> {
 /** JsonPath of a flat metric key: dot notation when plain, bracket notation otherwise. */
 export function metricJsonPath(metric: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(metric) ? metric : `['${metric}']`;
-}
-
-/**
- * A five-field cron expression as an EventBridge `cron(...)` schedule (six fields, UTC, one of
- * day-of-month / day-of-week is `?`, days of week 1-7 from Sunday).
- * @throws ConfigError when both day fields are restricted (EventBridge cannot OR them)
- */
-export function toEventBridgeCron(expression: string, path: string): string {
-  const parsed = parseCron(expression, path, 'trigger.schedule');
-  const macros: Record<string, string> = {
-    '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
-  };
-  const [mi, h, dom, mo, dow] = (macros[expression.trim()] ?? expression.trim()).split(/\s+/);
-  if (parsed.domRestricted && parsed.dowRestricted) {
-    throw new ConfigError(path, 'trigger.schedule', expression, 'a schedule restricting day-of-month or day-of-week, not both (EventBridge cannot run on either)');
-  }
-  const star = (f: string, start: string) => f.replace(/^\*\//, `${start}/`);
-  const dowEb = dow.split(',').map((item) => {
-    const [range, step] = item.split('/');
-    const conv = range.split('-').map((v) => (/^\d+$/.test(v) ? String((Number(v) % 7) + 1) : v.toUpperCase())).join('-');
-    return step ? `${conv === '*' ? '1' : conv}/${step}` : conv;
-  }).join(',');
-  return parsed.dowRestricted
-    ? `cron(${star(mi, '0')} ${star(h, '0')} ? ${star(mo, '1')} ${dowEb} *)`
-    : `cron(${star(mi, '0')} ${star(h, '0')} ${dom === '?' ? '*' : star(dom, '1')} ${star(mo, '1')} ? *)`;
 }
 
 /**
@@ -357,7 +332,7 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
         rule = new CloudwatchEventRule(scope, id, {
           name: joinName([name, 'schedule', String(i)], 64),
           description: `Schedule ${t.cron} of ${name}`,
-          scheduleExpression: toEventBridgeCron(t.cron!, path),
+          scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
         });
       }
       new CloudwatchEventTarget(scope, `${id}Target`, {

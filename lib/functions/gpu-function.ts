@@ -6,7 +6,7 @@ import {
 } from './estimates';
 import { GpuRequest } from './gpu-request';
 import { cronJobObject, EnvVar, FunctionPodSpec, scaledJobObject } from './kubernetes-objects';
-import { toEventBridgeCron } from './schedule';
+import { toEventBridgeCron } from '../core/cron';
 import { fittingInstanceTypes, InstanceFit } from './sizing';
 import { FunctionTarget, FunctionTargetKinds } from './target';
 import { FunctionTrigger, FunctionTriggerKinds, QueueRef } from './trigger';
@@ -416,7 +416,7 @@ export class GpuFunction extends Construct {
         jobStatements: statements(),
         trigger: trigger.kind === FunctionTriggerKinds.S3
           ? { kind: 's3', bucket: trigger.bucket!, prefix: trigger.prefix!, suffix: trigger.suffix, configureNotifications }
-          : { kind: 'schedule', expression: toEventBridgeCron(trigger._cronFields!, path, 'trigger.schedule') },
+          : { kind: 'schedule', expression: toEventBridgeCron(trigger._parsedCron!, path, 'trigger.schedule') },
         subnetIds: this.target.batchOptions.subnetIds,
         securityGroupIds: this.target.batchOptions.securityGroupIds,
         vpcId: this.target.batchOptions.vpcId,

@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { parseCron } from './schedule';
+import { parseCron, ParsedCron } from '../core/cron';
 import { ConfigError } from '../core/errors';
 import { validateS3BucketName } from '../core/naming';
 
@@ -110,8 +110,8 @@ export class FunctionTrigger {
    *   or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`
    */
   public static schedule(cron: string): FunctionTrigger {
-    const fields = parseCron(cron, '-', 'trigger.schedule');
-    return new FunctionTrigger(FunctionTriggerKinds.SCHEDULE, { cron: fields.join(' '), cronFields: fields });
+    const parsed = parseCron(cron, '-', 'trigger.schedule');
+    return new FunctionTrigger(FunctionTriggerKinds.SCHEDULE, { cron: parsed.fields.join(' '), parsedCron: parsed });
   }
 
   /** `sqs`, `s3` or `schedule` (see {@link FunctionTriggerKinds}). */
@@ -129,7 +129,7 @@ export class FunctionTrigger {
   /** @internal */
   public readonly _configureNotifications?: boolean;
   /** @internal */
-  public readonly _cronFields?: string[];
+  public readonly _parsedCron?: ParsedCron;
 
   private constructor(kind: string, parts: TriggerParts) {
     this.kind = kind;
@@ -139,7 +139,7 @@ export class FunctionTrigger {
     this.suffix = parts.suffix;
     this._configureNotifications = parts.configureNotifications;
     this.cron = parts.cron;
-    this._cronFields = parts.cronFields;
+    this._parsedCron = parts.parsedCron;
   }
 
   /** Whether runs are fed by an SQS queue on Kubernetes (an SQS trigger, or an S3 trigger). */
@@ -167,7 +167,7 @@ interface TriggerParts {
   readonly suffix?: string;
   readonly configureNotifications?: boolean;
   readonly cron?: string;
-  readonly cronFields?: string[];
+  readonly parsedCron?: ParsedCron;
 }
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;

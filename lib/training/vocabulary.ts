@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { parseCron, runsPerMonth as cronRunsPerMonth } from './cron';
+import { parseCron, runsPerMonth as cronRunsPerMonth } from '../core/cron';
 import type { IGpuNodePool } from '../compute/pool';
 import { Capacity } from '../core/capacity';
 import { Duration } from '../core/duration';

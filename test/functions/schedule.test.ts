@@ -1,5 +1,5 @@
 import { ConfigError } from '../../lib/core/errors';
-import { parseCron, toEventBridgeCron } from '../../lib/functions/schedule';
+import { parseCron, toEventBridgeCron } from '../../lib/core/cron';
 import { FunctionTrigger } from '../../lib/functions/trigger';
 
 const eventBridge = (cron: string) => toEventBridgeCron(parseCron(cron, 'p', 'schedule'), 'p', 'schedule');
@@ -7,14 +7,14 @@ const eventBridge = (cron: string) => toEventBridgeCron(parseCron(cron, 'p', 'sc
 describe('cron schedules', () => {
   test.each([
     ['0 2 * * *', 'cron(0 2 * * ? *)'],
-    ['*/15 8-18 * * MON-FRI', 'cron(*/15 8-18 ? * MON-FRI *)'],
+    ['*/15 8-18 * * MON-FRI', 'cron(0/15 8-18 ? * MON-FRI *)'],
     ['30 1 1 * *', 'cron(30 1 1 * ? *)'],
     // Kubernetes counts Sunday as 0 (or 7), EventBridge as 1.
     ['0 3 * * 0', 'cron(0 3 ? * 1 *)'],
     ['0 3 * * 1-5', 'cron(0 3 ? * 2-6 *)'],
     ['0 3 * * 0,6', 'cron(0 3 ? * 1,7 *)'],
     ['0 3 * * 5-7', 'cron(0 3 ? * 6,7,1 *)'],
-    ['0 3 * * */2', 'cron(0 3 ? * */2 *)'],
+    ['0 3 * * */2', 'cron(0 3 ? * 1/2 *)'],
     ['@daily', 'cron(0 0 * * ? *)'],
     ['@weekly', 'cron(0 0 ? * 1 *)'],
   ])('%s → %s', (cron, expected) => {

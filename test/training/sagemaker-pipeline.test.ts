@@ -1,5 +1,7 @@
 import { expectConfigError, FakeEndpoint, schemaErrors } from './support';
-import { toEventBridgeCron } from '../../lib/aws/sagemaker-pipeline';
+import { parseCron, toEventBridgeCron as eventBridgeOf } from '../../lib/core/cron';
+
+const toEventBridgeCron = (cron: string, path: string) => eventBridgeOf(parseCron(cron, path, 'trigger.schedule'), path, 'trigger.schedule');
 import { GpuNodePool } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
