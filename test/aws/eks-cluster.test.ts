@@ -6,10 +6,10 @@ import { EKS_CORE_ADDON_VERSIONS } from '../../lib/aws/versions';
 import { GpuNodePool, NodeProvisioner } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { PermissionStatement } from '../../lib/platform/cluster';
+import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
 
@@ -18,18 +18,6 @@ const ADMIN = 'arn:aws:iam::111122223333:role/platform-admin';
 const READ_MODELS: PermissionStatement = { actions: ['s3:GetObject', 's3:ListBucket'], resources: ['arn:aws:s3:::acme-models', 'arn:aws:s3:::acme-models/*'] };
 
 /** Run `fn`, expect a ConfigError whose message names the construct path, the field and the value received. */
-function expectConfigError(fn: () => unknown, want: { path: string; field: string; received: unknown }): ConfigError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  return e;
-}
 
 function newCluster(props: Partial<EksClusterProps> = {}, id = 'prod'): { platform: AiPlatform; cluster: EksCluster } {
   const platform = new AiPlatform(testApp(), 'acme');

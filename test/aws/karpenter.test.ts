@@ -5,11 +5,11 @@ import { realiseKarpenterNodePool } from '../../lib/aws/karpenter';
 import { GpuNodePool, GpuNodePoolProps, NodeOs } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import { GpuSharing } from '../../lib/core/gpu-sharing';
 import { ec2NodeClass, nodePool, restrictedNodeLabelReason } from '../../lib/kubernetes/karpenter-objects';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { NodePoolSpec } from '../../lib/platform/cluster';
+import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
@@ -28,20 +28,6 @@ function h100(cluster: EksCluster, props: Partial<GpuNodePoolProps> = {}, id = '
 }
 
 /** Run `fn`, expect a ConfigError naming the construct path, the field and the value received. */
-function expectConfigError(fn: () => unknown, want: { path: string; field: string; received: unknown }): ConfigError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.constructPath).toBe(want.path);
-  expect(e.field).toBe(want.field);
-  expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  return e;
-}
 
 function objectOf(synth: Synthesized, kind: string, name: string): any {
   const found = kubernetesObjects(synth).filter((o) => o.manifest.kind === kind && o.manifest.metadata.name === name);

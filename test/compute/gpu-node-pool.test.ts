@@ -3,29 +3,17 @@ import { EksCluster } from '../../lib/aws/eks-cluster';
 import { GpuNodePool, GpuNodePoolProps, NodeOs } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import { GpuSharing, MigStrategy } from '../../lib/core/gpu-sharing';
 import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingCluster } from '../../lib/platform/existing-cluster';
+import { expectConfigError } from '../support/errors';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, SynthesizedStack, testApp } from '../support/synth';
 
 const TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 const GPU_TAINT = { key: 'nvidia.com/gpu', effect: 'NO_SCHEDULE' };
 
 /** Run `fn`, expect a ConfigError whose message names the construct path, the field and the value received. */
-function expectConfigError(fn: () => unknown, want: { path: string; field: string; received: unknown }): ConfigError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  return e;
-}
 
 function newCluster(platformName = 'acme', clusterId = 'prod', version?: KubernetesVersion): EksCluster {
   const platform = new AiPlatform(testApp(), platformName);

@@ -1,17 +1,8 @@
 import { Accelerator, AcceleratorProps } from '../../lib/core/accelerator';
-import { ConfigError } from '../../lib/core/errors';
 import { ResourceNames, Taints } from '../../lib/core/well-known';
+import { catchConfigError as configError } from '../support/errors';
 
 /** Run `fn`, expect a ConfigError, and return it for field-level assertions. */
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const NPU: AcceleratorProps = { name: 'acme-npu-v2', resourceName: 'acme.example.com/npu', memoryGiB: 24 };
 

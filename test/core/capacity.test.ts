@@ -1,15 +1,6 @@
 import { Capacity, CapacityKinds } from '../../lib/core/capacity';
-import { ConfigError } from '../../lib/core/errors';
+import { catchConfigError as configError } from '../support/errors';
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const CR1 = 'cr-0123456789abcdef0';
 const CR2 = 'cr-0fedcba9876543210';

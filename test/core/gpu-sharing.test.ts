@@ -1,16 +1,8 @@
 import { Accelerator } from '../../lib/core/accelerator';
 import { ConfigError } from '../../lib/core/errors';
 import { GpuSharing, GpuSharingKinds, MigStrategy } from '../../lib/core/gpu-sharing';
+import { catchConfigError as configError } from '../support/errors';
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const { NVIDIA_L4, NVIDIA_H100, NVIDIA_A100_40GB, NVIDIA_A100_80GB, AWS_INFERENTIA2, AWS_TRAINIUM2 } = Accelerator;
 

@@ -5,11 +5,11 @@ import { GpuNodePool, GpuNodePoolProps } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
 import { Duration } from '../../lib/core/duration';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import { GpuSharing } from '../../lib/core/gpu-sharing';
 import { FunctionEnvironment, FunctionTarget, FunctionTrigger, GpuFunction, GpuFunctionProps, GpuRequest } from '../../lib/functions';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingCluster } from '../../lib/platform/existing-cluster';
+import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
 
@@ -49,20 +49,6 @@ function only(stack: SynthesizedStack, type: string, pathPart: string): any {
   return found[0];
 }
 
-function expectConfigError(fn: () => unknown, want: { path: string; field: string; received: unknown; expected?: RegExp }): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.constructPath).toBe(want.path);
-  expect(e.field).toBe(want.field);
-  expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  if (want.expected) expect(e.expected).toMatch(want.expected);
-}
 
 describe('GpuFunction on AWS Batch, next to a Kubernetes function on the same bucket (EKS)', () => {
   let fn: GpuFunction;

@@ -6,7 +6,6 @@ import { IGpuNodePool } from '../../lib/compute/pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
 import { Duration } from '../../lib/core/duration';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import { GpuSharing } from '../../lib/core/gpu-sharing';
 import {
   FunctionEnvironment, FunctionTrigger, GpuFunction, GpuFunctionProps, GpuRequest,
@@ -14,6 +13,7 @@ import {
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ICluster } from '../../lib/platform/cluster';
 import { ExistingCluster, ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
+import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
@@ -67,21 +67,6 @@ function policyStatementsOf(stack: SynthesizedStack, pathPart: string): any[] {
   return JSON.parse(policies[0].policy).Statement;
 }
 
-/** Run `fn`, expect a ConfigError naming the construct path, the field and the value received. */
-function expectConfigError(fn: () => unknown, want: { path: string; field: string; received: unknown; expected?: RegExp }): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.constructPath).toBe(want.path);
-  expect(e.field).toBe(want.field);
-  expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  if (want.expected) expect(e.expected).toMatch(want.expected);
-}
 
 function expectAllValid(synth: Synthesized): void {
   const objects = kubernetesObjects(synth);
@@ -487,7 +472,7 @@ describe('GpuFunction validation', () => {
       path: P, field: 'resources.gpu', received: 'shared()', expected: /GpuRequest.whole\(n\): pool l4x gives whole devices/,
     });
     expect(() => GpuRequest.whole(0)).toThrow(/invalid resources.gpu: received 0/);
-    expect(() => GpuRequest.whole(1.5)).toThrow(ConfigError);
+    expect(() => GpuRequest.whole(1.5)).toThrow(/invalid resources.gpu: received 1.5/);
   });
 
   test('throws when the requests fit on none of the pool instance types', () => {

@@ -1,5 +1,5 @@
-import { ConfigError } from '../../lib/core/errors';
 import { parseCron, toEventBridgeCron } from '../../lib/core/cron';
+import { ConfigError } from '../../lib/core/errors';
 import { FunctionTrigger } from '../../lib/functions/trigger';
 
 const eventBridge = (cron: string) => toEventBridgeCron(parseCron(cron, 'p', 'schedule'), 'p', 'schedule');

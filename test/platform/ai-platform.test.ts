@@ -2,26 +2,12 @@ import * as path from 'node:path';
 import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EksClusterProps } from '../../lib/aws/eks-cluster';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import { AiPlatform, StateBackend } from '../../lib/platform/ai-platform';
 import { Layer } from '../../lib/platform/cluster';
+import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 
 /** Run `fn`, expect a ConfigError naming the construct path, the field and the value received. */
-function expectConfigError(fn: () => unknown, want: { path: string; field: string; received: unknown }): ConfigError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.constructPath).toBe(want.path);
-  expect(e.field).toBe(want.field);
-  expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  return e;
-}
 
 const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
 

@@ -1,4 +1,5 @@
-import { Accelerator, AiPlatform, ClusterAccess, ConfigError, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
+import { Accelerator, AiPlatform, ClusterAccess, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
+import { catchConfigError as thrown } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, resourcesOf, synthApp, testApp } from '../support/synth';
 
@@ -7,15 +8,6 @@ function platform(props: ConstructorParameters<typeof AiPlatform>[2] = {}) {
   return { app, platform: new AiPlatform(app, 'acme', props) };
 }
 
-function thrown(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('ExistingCluster', () => {
   test('has addons and workloads stacks only, in order, with kubeconfig providers', () => {

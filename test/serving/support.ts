@@ -1,23 +1,11 @@
 import { AnnotationMetadataEntryType } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ConfigError, renderValue } from '../../lib/core/errors';
+import { expectConfigError } from '../support/errors';
 import { kubernetesObjects, Synthesized } from '../support/synth';
 
+export { expectConfigError };
+
 /** Run `fn`, expect a ConfigError naming the construct path, the field and the value received; returns it. */
-export function expectConfigError(fn: () => unknown, want: { path: string; field: string; received?: unknown }): ConfigError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  expect(e.constructPath).toBe(want.path);
-  expect(e.field).toBe(want.field);
-  if ('received' in want) expect(e.message).toContain(`${want.path}: invalid ${want.field}: received ${renderValue(want.received)}`);
-  return e;
-}
 
 /** The single Kubernetes object of a kind and name (namespace optional) across all stacks. */
 export function objectOf(synth: Synthesized, kind: string, name: string, namespace?: string): any {

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
-import { ConfigError, renderValue } from '../../lib/core/errors';
 import type { ICluster } from '../../lib/platform/cluster';
 import type { EndpointPromotion, IInferenceEndpoint } from '../../lib/serving/endpoint';
+import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, Synthesized } from '../support/synth';
+
+export { expectConfigError };
 
 /** A small serving endpoint implementing the promotion seam (the real ones live in lib/serving). */
 export class FakeEndpoint extends Construct implements IInferenceEndpoint {
@@ -19,21 +21,6 @@ export class FakeEndpoint extends Construct implements IInferenceEndpoint {
 }
 
 /** Run `fn`, expect a ConfigError naming the construct path, the field and (optionally) the value received. */
-export function expectConfigError(fn: () => unknown, want: { path?: string; field: string; received?: unknown; message?: RegExp }): ConfigError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const e = error as ConfigError;
-  if (want.path) expect(e.constructPath).toBe(want.path);
-  expect(e.field).toBe(want.field);
-  if ('received' in want) expect(e.received).toBe(renderValue(want.received));
-  if (want.message) expect(e.message).toMatch(want.message);
-  return e;
-}
 
 /** The single emitted object of a kind (and name). */
 export function objectOf(synth: Synthesized, kind: string, name?: string): any {

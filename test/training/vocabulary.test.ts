@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectConfigError } from './support';
+import { parseCron, runsPerMonth } from '../../lib/core/cron';
 import { Duration } from '../../lib/core/duration';
 import { Checkpointing, Gate, RetrainTrigger, TrainingStage } from '../../lib/training';
-import { parseCron, runsPerMonth } from '../../lib/core/cron';
 import { DELETE_SCRIPT, DRAIN_SCRIPT, GATE_SCRIPT, ROLLOUT_RECEIVE_SCRIPT } from '../../lib/training/scripts';
 import { skipLoudlyUnlessCi } from '../support/terraform';
 
