@@ -9,12 +9,12 @@ import { Construct, IConstruct } from 'constructs';
 import { Keda } from './keda';
 import { KServe, withRestrictedWarnings } from './kserve';
 import {
-  allowHttpsEgress, imagePrePullDaemonSet, inferenceServiceObject, KServeKeys, localModelCacheObject, LOCALMODEL_JOB_NAMESPACE,
+  imagePrePullDaemonSet, inferenceServiceObject, KServeKeys, localModelCacheObject, LOCALMODEL_JOB_NAMESPACE,
   scaledObjectObject, SERVING_GATEWAY_NAMESPACES, servingRuntimeObject,
 } from './kserve-objects';
 import { emitManifest, KubernetesObject } from './manifest';
 import {
-  allowIngressFromNamespaces, defaultDenyNetworkPolicy, namespaceObject, podDisruptionBudgetObject, restrictedContainerSecurityContext,
+  allowEgress, allowIngressFromNamespaces, defaultDenyNetworkPolicy, namespaceObject, podDisruptionBudgetObject, restrictedContainerSecurityContext,
   serviceAccountObject,
 } from './objects';
 import { joinName } from '../core/naming';
@@ -231,7 +231,7 @@ export function realiseKServeEndpoint(s: KServeEndpointSpec): KServeEndpointReal
     // replica is kept too: its node is not drained until another replica is ready elsewhere.
     emit('PodDisruptionBudget', podDisruptionBudgetObject(name, namespace, pods, Math.max(1, s.minReplicas - 1)));
   }
-  if (s.downloadsModel) emit('ModelDownloadEgress', allowHttpsEgress(joinName([name, 'model-download'], 63), namespace, { [KServeKeys.INFERENCE_SERVICE_LABEL]: name }));
+  if (s.downloadsModel) emit('ModelDownloadEgress', allowEgress(joinName([name, 'model-download'], 63), namespace, { [KServeKeys.INFERENCE_SERVICE_LABEL]: name }, [443]));
   if (s.clientNamespaces.length) {
     emit('ClientIngress', allowIngressFromNamespaces(joinName([name, 'clients'], 63), namespace, pods, s.clientNamespaces));
   }

@@ -5,6 +5,7 @@
  */
 import { Charts } from './charts';
 import type { KubernetesObject } from './manifest';
+import { restrictedContainerSecurityContext } from './objects';
 
 /** Knative Serving version the operator installs (the operator chart's app version, pinned in the CR). */
 export const KNATIVE_SERVING_VERSION = Charts.KNATIVE_OPERATOR.version.replace(/^v/, '');
@@ -275,15 +276,7 @@ export function imagePrePullDaemonSet(
   name: string, namespace: string, image: string, pauseImage: string, nodeSelector: Record<string, string>, tolerations: TolerationLike[],
 ): KubernetesObject {
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'image-pre-pull' };
-  const securityContext = {
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-    runAsNonRoot: true,
-    runAsUser: 65532,
-    readOnlyRootFilesystem: true,
-  };
+  const securityContext = restrictedContainerSecurityContext({ runAsUser: 65532, readOnlyRootFilesystem: true });
   const tiny = { requests: { cpu: '1m', memory: '8Mi' }, limits: { memory: '32Mi' } };
   return {
     apiVersion: 'apps/v1',
@@ -310,16 +303,3 @@ export function imagePrePullDaemonSet(
   };
 }
 
-/** Allow egress on TCP 443 (model downloads from object storage or the Hub) from pods matching `podSelector`. */
-export function allowHttpsEgress(name: string, namespace: string, podSelector: Record<string, string>): KubernetesObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, namespace },
-    spec: {
-      podSelector: { matchLabels: podSelector },
-      policyTypes: ['Egress'],
-      egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
-    },
-  };
-}

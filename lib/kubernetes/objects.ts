@@ -76,13 +76,20 @@ export function allowIngressFromNamespaces(
   };
 }
 
-/** Allow all egress from pods matching `podSelector` (model downloads, object storage, APIs). */
-export function allowEgress(name: string, namespace: string, podSelector: Record<string, string>): KubernetesObject {
+/**
+ * Allow egress from pods matching `podSelector` (model downloads, object storage, APIs): to the
+ * given TCP ports only (e.g. `[443]`), or anywhere when none are given.
+ */
+export function allowEgress(name: string, namespace: string, podSelector: Record<string, string>, tcpPorts: number[] = []): KubernetesObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name, namespace },
-    spec: { podSelector: { matchLabels: podSelector }, policyTypes: ['Egress'], egress: [{}] },
+    spec: {
+      podSelector: { matchLabels: podSelector },
+      policyTypes: ['Egress'],
+      egress: [tcpPorts.length ? { ports: tcpPorts.map((port) => ({ protocol: 'TCP', port })) } : {}],
+    },
   };
 }
 
