@@ -1,3 +1,4 @@
+import { DEFAULT_NODE_PROVISIONING_SECONDS, IMAGE_PULL_MIBPS, NODE_PROVISIONING_SECONDS } from '../core/cold-start';
 import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 
@@ -76,19 +77,16 @@ export interface FunctionCostBasis {
 }
 
 /** Default node provisioning times by provisioner (planning figures, see {@link ColdStartAssumptions}). @internal */
-export const DEFAULT_NODE_PROVISIONING: Record<string, Duration> = {
-  'karpenter': Duration.minutes(2),
-  'eks-managed-node-group': Duration.minutes(4),
-  'aws-batch': Duration.minutes(4),
-  'existing-nodes': Duration.seconds(0),
-};
+export function defaultNodeProvisioning(provisioner: string): Duration {
+  return Duration.seconds(NODE_PROVISIONING_SECONDS[provisioner] ?? DEFAULT_NODE_PROVISIONING_SECONDS);
+}
 
 /** Build the cold start estimate. @internal */
 export function coldStartEstimate(
   path: string, a: ColdStartAssumptions, defaults: { provisioner: string; nodesKept: boolean; trigger: Duration },
 ): FunctionColdStartEstimate {
   const imageSizeGiB = a.imageSizeGiB ?? 10;
-  const throughput = a.imagePullMiBps ?? 100;
+  const throughput = a.imagePullMiBps ?? IMAGE_PULL_MIBPS;
   if (typeof imageSizeGiB !== 'number' || !(imageSizeGiB > 0) || !Number.isFinite(imageSizeGiB)) {
     throw new ConfigError(path, 'coldStartAssumptions.imageSizeGiB', a.imageSizeGiB, 'a positive number of GiB (the compressed image size)');
   }
@@ -96,7 +94,7 @@ export function coldStartEstimate(
     throw new ConfigError(path, 'coldStartAssumptions.imagePullMiBps', a.imagePullMiBps, 'a positive number of MiB/s');
   }
   const nodes = a.nodeProvisioning
-    ?? (defaults.nodesKept ? Duration.seconds(0) : DEFAULT_NODE_PROVISIONING[defaults.provisioner] ?? Duration.minutes(4));
+    ?? (defaults.nodesKept ? Duration.seconds(0) : defaultNodeProvisioning(defaults.provisioner));
   const pull = Duration.seconds(Math.ceil((imageSizeGiB * 1024) / throughput));
   const nodeText = a.nodeProvisioning
     ? `node provisioning ${nodes} (given)`

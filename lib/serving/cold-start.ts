@@ -5,15 +5,9 @@
  * not a measurement; each estimate lists the assumptions it used, so that a report can show them.
  */
 import { ModelSourceKinds } from './model-source';
+import { IMAGE_PULL_MIBPS, NODE_PROVISIONING_SECONDS } from '../core/cold-start';
 
-/** Seconds until a new Karpenter GPU node is Ready with its device plugin (launch, boot, join, plugin). */
-export const KARPENTER_GPU_NODE_SECONDS = 120;
-/** Seconds until a managed node group scaled from zero by the Cluster Autoscaler has a Ready GPU node. */
-export const MANAGED_NODE_GROUP_GPU_NODE_SECONDS = 240;
-/** Seconds until a SageMaker asynchronous endpoint has an instance again after scaling to zero. */
-export const SAGEMAKER_INSTANCE_SECONDS = 300;
-/** Image pull and extraction rate, MiB/s. */
-export const IMAGE_PULL_MIBPS = 100;
+export { IMAGE_PULL_MIBPS };
 /** Model download rate by source, MiB/s (S3 in-region with the parallel storage initializer; Hub over the internet). */
 export const MODEL_DOWNLOAD_MIBPS: Record<string, number> = {
   [ModelSourceKinds.S3]: 200,
@@ -64,9 +58,7 @@ export function estimateColdStart(i: ColdStartInputs): EndpointColdStartEstimate
   const assumptions: string[] = [];
   let node = 0;
   if (i.nodesCanBeZero) {
-    node = i.placement === 'karpenter' ? KARPENTER_GPU_NODE_SECONDS
-      : i.placement === 'eks-managed-node-group' ? MANAGED_NODE_GROUP_GPU_NODE_SECONDS
-        : i.placement === 'sagemaker-async' ? SAGEMAKER_INSTANCE_SECONDS : 0;
+    node = NODE_PROVISIONING_SECONDS[i.placement === 'sagemaker-async' ? 'sagemaker' : i.placement] ?? 0;
     if (node) assumptions.push(`the ${i.placement} capacity can be at zero: ${node} s for a new node or instance`);
   } else {
     assumptions.push(i.placement === 'cpu' ? 'CPU replicas land on nodes that are already running' : 'a node is already running');
