@@ -19,3 +19,10 @@ export { GpuStack, GpuOperatorOptions } from './kubernetes/gpu-addons';
 export * from './functions';
 export * from './serving';
 export * from './training';
+export * from './cost';
+export * from './policy';
+export { BudgetAction, BudgetAlertOptions } from './platform/report';
+export {
+  ClusterMonitoring, MonitoringOptions, PodMonitorOptions, ServiceMonitorOptions, PrometheusTriggerOptions, PodMetricSelector,
+  GpuMetrics, prometheusTrigger, podMonitorObject, serviceMonitorObject, enableMonitoring,
+} from './kubernetes/observability';

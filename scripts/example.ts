@@ -3,6 +3,7 @@
  * `cdktf.out`, exactly as `cdktf synth` would run its app command, then print a summary.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appEnv, exampleInfo, FLAGSHIP } from './examples';
 import { readOutdir, resourceCounts } from '../test/support/synth';
@@ -32,3 +33,12 @@ for (const stack of synth.stacks) {
 }
 console.log('');
 console.table(rows);
+
+// The platform report written at synth (cost estimate, budget, policy findings) and the diagram.
+for (const file of fs.readdirSync(outdir).filter((f) => /(^|\.)cost-report\.md$/.test(f)).sort()) {
+  console.log(`\n${'='.repeat(100)}\n${path.relative(process.cwd(), path.join(outdir, file))}\n${'='.repeat(100)}\n`);
+  console.log(fs.readFileSync(path.join(outdir, file), 'utf8'));
+}
+for (const file of fs.readdirSync(outdir).filter((f) => /(^|\.)platform\.md$/.test(f)).sort()) {
+  console.log(`diagram: ${path.relative(process.cwd(), path.join(outdir, file))} (Mermaid)`);
+}

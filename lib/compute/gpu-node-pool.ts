@@ -7,6 +7,9 @@ import { ConfigError } from '../core/errors';
 import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
 import { NodeLabels, ResourceNames, Taint } from '../core/well-known';
+import type { CostAssumptions } from '../cost/assumptions';
+import type { CostLine, ICostSource } from '../cost/cost-line';
+import { estimatePoolCost } from '../cost/pool-cost';
 import { nvidiaGpuSoftware } from '../kubernetes/gpu-addons';
 import { ensureResourceFlavor } from '../kubernetes/kueue';
 import { ICluster, NodePoolProvisioners, NodePoolRealisation } from '../platform/cluster';
@@ -95,7 +98,7 @@ export interface GpuNodePoolProps {
  * optional GPU sharing. Realised by the cluster: an EKS managed node group with scale-from-zero
  * tags on EKS.
  */
-export class GpuNodePool extends Construct implements IGpuNodePool {
+export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource {
   /**
    * Accelerator nodes that already exist (on-prem, edge, or made by someone else): nothing is
    * created; serving and training can target them through the returned pool.
@@ -290,6 +293,14 @@ export class GpuNodePool extends Construct implements IGpuNodePool {
   public resourceFlavor(): string {
     return ensureResourceFlavor(this.cluster, this, `${this.poolName}-${this.capacity.kind}`, this.nodeSelector, this.tolerations);
   }
+
+  /**
+   * Cost of the pool's capacity (min nodes always on to max nodes always on, priced as the pool
+   * buys them): read by the platform cost report.
+   */
+  public costEstimate(assumptions: CostAssumptions): CostLine[] {
+    return estimatePoolCost(this, assumptions);
+  }
 }
 
 /** Props of {@link GpuNodePool.fromExistingNodes}. */
@@ -309,7 +320,7 @@ export interface ExistingGpuNodesProps {
 }
 
 /** Accelerator nodes that exist already. @internal */
-class ExistingGpuNodes extends Construct implements IGpuNodePool {
+class ExistingGpuNodes extends Construct implements IGpuNodePool, ICostSource {
   public readonly poolName: string;
   public readonly cluster: ICluster;
   public readonly accelerator: Accelerator;
@@ -348,5 +359,10 @@ class ExistingGpuNodes extends Construct implements IGpuNodePool {
 
   public resourceFlavor(): string {
     return ensureResourceFlavor(this.cluster, this, `${this.poolName}-${this.capacity.kind}`, this.nodeSelector, this.tolerations);
+  }
+
+  /** Existing nodes: no cloud cost is estimated (one zero line that says so). */
+  public costEstimate(assumptions: CostAssumptions): CostLine[] {
+    return estimatePoolCost(this, assumptions);
   }
 }

@@ -1,11 +1,16 @@
 import { Annotations, App, IAspect, LocalBackend, S3Backend, TerraformResource, TerraformStack, Aspects, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ExistingCluster, ExistingClusterProps } from './existing-cluster';
+import { BudgetAction, BudgetAlertOptions, PlatformGuardrails } from './report';
 import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
 import { cidrsOverlap, Ipv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
 import { Labels } from '../core/well-known';
+import type { CostAssumptions } from '../cost/assumptions';
+import type { PlatformCostEstimate } from '../cost/estimate';
+import { enableMonitoring, MonitoringOptions } from '../kubernetes/observability';
+import type { PolicyChecks, PolicyChecksProps } from '../policy/engine';
 
 /** Where Terraform keeps the state of every stack of the platform. */
 export class StateBackend {
@@ -89,6 +94,47 @@ export interface AiPlatformProps {
    * @default StateBackend.local()
    */
   readonly stateBackend?: StateBackend;
+  /**
+   * Monthly budget, USD. At synth, the estimated upper bound (every pool at max nodes, see
+   * `cost-report.md`) is checked against it (`budgetAction`), and an AWS Budgets budget with alert
+   * thresholds is created in the platform's first AWS stack (on the `ai-platform` cost tag).
+   * @default - no budget
+   */
+  readonly budgetMonthlyUsd?: number;
+  /**
+   * What an upper bound above `budgetMonthlyUsd` does at synth.
+   * @default BudgetAction.WARN
+   */
+  readonly budgetAction?: BudgetAction;
+  /**
+   * Alert thresholds and subscribers of the AWS Budgets budget.
+   * @default - 80 % forecast and 100 % actual, no subscribers (the budget tracks, nobody is alerted)
+   */
+  readonly budgetAlerts?: BudgetAlertOptions;
+  /**
+   * Assumptions of the cost estimate (Spot discount, hours per month, autoscaling delays...).
+   * @default CostAssumptions.defaults() (every value stated in the report)
+   */
+  readonly costAssumptions?: CostAssumptions;
+  /**
+   * Policy checks (security baseline and AI rules) on every stack of the platform: turn them off,
+   * or change the severity of single rules. Suppress per construct with `Policy.suppress`.
+   * @default - every rule on with its own severity
+   */
+  readonly policy?: PolicyChecksProps;
+  /**
+   * Monitoring of every cluster added with `addEksCluster` / `addExistingCluster` (DCGM exporter,
+   * Prometheus Operator CRDs, optional CloudWatch Container Insights on EKS). A cluster's own
+   * `monitoring` prop wins.
+   * @default - no monitoring
+   */
+  readonly monitoring?: MonitoringOptions;
+  /**
+   * Write `cost-report.md`, `cost-report.json` and `platform.md` (Mermaid diagram) into the App's
+   * output folder at synth.
+   * @default true
+   */
+  readonly report?: boolean;
 }
 
 /**
@@ -104,6 +150,10 @@ export class AiPlatform extends Construct {
   public readonly commonLabels: Record<string, string>;
   /** Allowed regions, or undefined for any. */
   public readonly allowedRegions?: string[];
+  /** Monitoring applied to the clusters of the platform, if any. */
+  public readonly monitoring?: MonitoringOptions;
+  /** @internal Cost estimate, budget, policy checks and report. */
+  public readonly _guardrails: PlatformGuardrails;
   private readonly app: App;
   private readonly backend: StateBackend;
   private readonly vpcCidrs: Array<{ cidr: Ipv4Cidr; path: string }> = [];
@@ -125,6 +175,29 @@ export class AiPlatform extends Construct {
       }
       this.allowedRegions = [...props.allowedRegions];
     }
+    this.monitoring = props.monitoring;
+    this._guardrails = new PlatformGuardrails(this, {
+      assumptions: props.costAssumptions,
+      budgetMonthlyUsd: props.budgetMonthlyUsd,
+      budgetAction: props.budgetAction,
+      budgetAlerts: props.budgetAlerts,
+      policy: props.policy,
+      allowedRegions: this.allowedRegions,
+      writeReport: props.report,
+    });
+  }
+
+  /** The policy checks run on every stack of the platform (their findings fill in at synth). */
+  public get policyChecks(): PolicyChecks {
+    return this._guardrails.policy;
+  }
+
+  /**
+   * The platform's cost estimate: every cost source of the construct tree (pools, endpoints,
+   * pipelines...) under the platform's assumptions. Call it once the program is complete.
+   */
+  public platformCostEstimate(): PlatformCostEstimate {
+    return this._guardrails.costEstimate();
   }
 
   /**
@@ -143,7 +216,9 @@ export class AiPlatform extends Construct {
    * workloads stacks only, reached through a kubeconfig or credentials supplied at apply time.
    */
   public addExistingCluster(id: string, props: ExistingClusterProps = {}): ExistingCluster {
-    return new ExistingCluster(this, id, props);
+    const cluster = new ExistingCluster(this, id, props);
+    if (this.monitoring) enableMonitoring(cluster, this.monitoring);
+    return cluster;
   }
 
   /** Checks `region` against {@link AiPlatformProps.allowedRegions}. */
@@ -167,7 +242,13 @@ export class AiPlatform extends Construct {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
     new AwsProvider(stack, 'aws', { region });
+    this._onAwsStack(stack);
     return stack;
+  }
+
+  /** @internal An AWS stack of the platform exists (with its provider): the budget goes into the first. */
+  public _onAwsStack(stack: TerraformStack): void {
+    this._guardrails.onAwsStack(stack);
   }
 
   /** @internal Record a new VPC's range; throws when it overlaps another VPC of the platform. */
@@ -187,6 +268,7 @@ export class AiPlatform extends Construct {
     const stack = new TerraformStack(this.app, name);
     this.backend._applyTo(stack);
     Aspects.of(stack).add(new TagResources(this.tags));
+    this._guardrails.attach(stack);
     return stack;
   }
 }

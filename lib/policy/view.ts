@@ -1,0 +1,194 @@
+/**
+ * What the policy rules see of a stack: its Terraform elements, resolved to the JSON Terraform
+ * reads (cached), its Kubernetes objects, and the intent constructs around it (the cluster the
+ * stack belongs to, its GPU pools). @internal
+ */
+import {
+  DefaultTokenResolver, StringConcat, TerraformBackend, TerraformDataSource, TerraformElement,
+  TerraformProvider, TerraformResource, TerraformStack, Tokenization,
+} from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { isObject } from './k8s';
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** A Terraform element of a stack with its synthesized attributes. */
+export interface ResolvedElement {
+  readonly construct: IConstruct;
+  /** `resource`, `data`, `provider` or `backend`. */
+  readonly kind: string;
+  /** Resource or data source type (`aws_s3_bucket`), provider name (`aws`) or backend type (`s3`). */
+  readonly type: string;
+  /** Logical id (the name in `<type>.<name>`). */
+  readonly id: string;
+  /** Attributes as written to cdk.tf.json (tokens rendered as `${...}` expressions). */
+  readonly attrs: Record<string, any>;
+}
+
+/** A Kubernetes object emitted as `kubernetes_manifest`. */
+export interface ManifestElement extends ResolvedElement {
+  readonly manifest: Record<string, any>;
+}
+
+/** A GPU pool of the stack's cluster, as the rules need it. */
+export interface PoolFacts {
+  readonly construct: IConstruct;
+  readonly poolName: string;
+  readonly resourceName: string;
+  readonly nodeSelector: Record<string, string>;
+  readonly capacityKind: string;
+  /** Units of `resourceName` per node, when known (pools this program creates). */
+  readonly unitsPerNode?: number;
+}
+
+/** One stack as the rules see it. */
+export class StackView {
+  private readonly cache = new Map<IConstruct, ResolvedElement | null>();
+  private all?: ResolvedElement[];
+
+  constructor(
+    public readonly stack: TerraformStack,
+    /** The cluster construct whose stack this is, when a platform owns it. */
+    public readonly cluster: IConstruct | undefined,
+    /** The platform construct, when a platform owns the stack. */
+    public readonly platform: IConstruct | undefined,
+  ) {}
+
+  /** The resolved element of `node`, or undefined when it is not a Terraform element we read. */
+  public element(node: IConstruct): ResolvedElement | undefined {
+    if (!this.cache.has(node)) this.cache.set(node, resolveElement(this.stack, node) ?? null);
+    return this.cache.get(node) ?? undefined;
+  }
+
+  /** Every element of the stack (resolved once). */
+  public elements(): ResolvedElement[] {
+    if (!this.all) {
+      this.all = this.stack.node.findAll().map((n) => this.element(n)).filter((e): e is ResolvedElement => e !== undefined);
+    }
+    return this.all;
+  }
+
+  /** Resources (and data sources) of one type. */
+  public ofType(type: string): ResolvedElement[] {
+    return this.elements().filter((e) => e.type === type && (e.kind === 'resource' || e.kind === 'data'));
+  }
+
+  /** Every Kubernetes object of the stack. */
+  public manifests(): ManifestElement[] {
+    return this.ofType('kubernetes_manifest')
+      .filter((e) => isObject(e.attrs.manifest))
+      .map((e) => ({ ...e, manifest: e.attrs.manifest as Record<string, any> }));
+  }
+
+  /** Objects of one apiVersion group and kind (`kind` only when group is undefined). */
+  public objects(kind: string, group?: string): ManifestElement[] {
+    return this.manifests().filter((m) => m.manifest.kind === kind && (group === undefined || String(m.manifest.apiVersion).startsWith(`${group}/`)));
+  }
+
+  /** The GPU pools of the stack's cluster. */
+  public pools(): PoolFacts[] {
+    if (!this.cluster) return [];
+    return this.cluster.node.findAll().filter(isPoolLike).map((p: any) => ({
+      construct: p,
+      poolName: p.poolName,
+      resourceName: p.resourceName,
+      nodeSelector: { ...p.nodeSelector },
+      capacityKind: String(p.capacity?.kind ?? 'on-demand'),
+      unitsPerNode: typeof p.unitsPerNode === 'number' ? p.unitsPerNode : undefined,
+    }));
+  }
+
+  /**
+   * The intent construct that emitted `node`: the construct below the cluster whose path the
+   * node's scope mirrors (cluster stacks mirror the owner's path below the cluster), else the
+   * cluster, else undefined.
+   */
+  public ownerOf(node: IConstruct): IConstruct | undefined {
+    if (!this.platform) return undefined;
+    const rel = node.node.scopes.slice(this.stack.node.scopes.length).map((s) => s.node.id);
+    let cursor: IConstruct | undefined = this.cluster;
+    if (!cursor) {
+      // The platform's own cloud stack: its first level is the cluster id.
+      const clusterId = rel.shift();
+      const candidate = clusterId ? this.platform.node.tryFindChild(clusterId) : undefined;
+      cursor = candidate && isClusterLike(candidate) ? candidate : this.platform;
+    }
+    let owner: IConstruct = cursor;
+    for (const segment of rel) {
+      const child: IConstruct | undefined = owner.node.tryFindChild(segment);
+      if (!child) break;
+      owner = child;
+    }
+    return owner;
+  }
+}
+
+/** The cluster (child of `platform`) whose stacks include `stack`, if any. */
+export function clusterOfStack(platform: IConstruct, stack: TerraformStack): IConstruct | undefined {
+  return platform.node.children.find((c) => {
+    if (!isClusterLike(c)) return false;
+    const stacks = (c as any).stacks as Record<string, TerraformStack | undefined>;
+    return Object.values(stacks).includes(stack);
+  });
+}
+
+function isClusterLike(c: IConstruct): boolean {
+  const x = c as any;
+  return typeof x.clusterName === 'string' && isObject(x.stacks);
+}
+
+function isPoolLike(c: IConstruct): boolean {
+  const x = c as any;
+  return typeof x.poolName === 'string' && typeof x.resourceName === 'string' && isObject(x.nodeSelector) && x.accelerator !== undefined;
+}
+
+function resolveElement(stack: TerraformStack, node: IConstruct): ResolvedElement | undefined {
+  const readable = node instanceof TerraformResource || node instanceof TerraformDataSource
+    || node instanceof TerraformProvider || node instanceof TerraformBackend;
+  if (!readable) return undefined;
+  let tf: any;
+  try {
+    tf = Tokenization.resolve((node as TerraformElement).toTerraform(), { scope: stack, resolver: RESOLVER });
+  } catch {
+    return undefined; // an element that cannot render now fails synth on its own, with a better message
+  }
+  if (node instanceof TerraformResource || node instanceof TerraformDataSource) {
+    const block = node instanceof TerraformResource ? tf?.resource : tf?.data;
+    const byId = block?.[node.terraformResourceType];
+    const id = byId ? Object.keys(byId)[0] : undefined;
+    if (!id) return undefined;
+    return { construct: node, kind: node instanceof TerraformResource ? 'resource' : 'data', type: node.terraformResourceType, id, attrs: byId[id] ?? {} };
+  }
+  if (node instanceof TerraformProvider) {
+    const blocks = tf?.provider?.[node.terraformResourceType];
+    const attrs = Array.isArray(blocks) ? blocks[0] : blocks;
+    return { construct: node, kind: 'provider', type: node.terraformResourceType, id: node.terraformResourceType, attrs: attrs ?? {} };
+  }
+  if (node instanceof TerraformBackend) {
+    const backend = tf?.terraform?.backend ?? {};
+    const type = Object.keys(backend)[0];
+    return type ? { construct: node, kind: 'backend', type, id: type, attrs: backend[type] ?? {} } : undefined;
+  }
+  return undefined;
+}
+
+/** `x` as a list (Terraform JSON renders single blocks as objects or one-element lists). */
+export function list(x: unknown): any[] {
+  if (x === undefined || x === null) return [];
+  return Array.isArray(x) ? x : [x];
+}
+
+/** The first block of `x`. */
+export function first(x: unknown): any {
+  return list(x)[0];
+}
+
+/** Whether a rendered value is true (`true` or `"true"`). */
+export function isTrue(x: unknown): boolean {
+  return x === true || x === 'true';
+}
+
+/** Whether a rendered value is an unresolved Terraform expression. */
+export function isExpression(x: unknown): boolean {
+  return typeof x === 'string' && x.includes('${');
+}
