@@ -7,11 +7,13 @@ import { loadESLint } from 'eslint';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+let eslint: Promise<InstanceType<Awaited<ReturnType<typeof loadESLint>>>> | undefined;
+
 async function lint(code: string): Promise<string[]> {
-  const ESLint = await loadESLint({ useFlatConfig: false });
-  const eslint = new ESLint({ cwd: ROOT });
+  // One ESLint (and one TypeScript program for the type-aware rules) for every case.
+  eslint ??= loadESLint({ useFlatConfig: false }).then((ESLint) => new ESLint({ cwd: ROOT }));
   // An existing file of the project, so that type-aware rules can parse it; the text is ours.
-  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, 'lib/index.ts') });
+  const [result] = await (await eslint).lintText(code, { filePath: path.join(ROOT, 'lib/index.ts') });
   return result.messages.filter((m) => m.ruleId?.startsWith('no-restricted-')).map((m) => m.message);
 }
 

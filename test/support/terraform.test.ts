@@ -3,7 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformStack } from 'cdktf';
 import { synthApp, testApp } from './synth';
-import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from './terraform';
+import { planManyOffline, planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from './terraform';
 
 const env = terraformEnv();
 const skip = skipLoudlyUnlessCi('offline terraform plan harness tests', env.missing);
@@ -41,6 +41,21 @@ describe('offline terraform harness', () => {
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/no_such_argument/);
   }, 120_000);
+
+  maybe('plans several stacks in one run and reports planned resources per stack; one broken stack fails the run', () => {
+    const a = awsStack((s) => new S3Bucket(s, 'bucket', { bucket: 'cdktf-ai-infra-harness-a' }));
+    const b = awsStack((s) => new LaunchTemplate(s, 'lt', { metadataOptions: { httpTokens: 'required' } }));
+    const ok = planManyOffline([{ name: 'a', json: a }, { name: 'b-stack', json: b }]);
+    expect(ok.ok).toBe(true);
+    expect(ok.byStack).toEqual({
+      'a': [{ address: 'aws_s3_bucket.bucket', type: 'aws_s3_bucket', actions: ['create'] }],
+      'b-stack': [{ address: 'aws_launch_template.lt', type: 'aws_launch_template', actions: ['create'] }],
+    });
+    const broken = awsStack((s) => new LaunchTemplate(s, 'lt', { metadataOptions: { httpTokens: 'sometimes' } }));
+    const failed = planManyOffline([{ name: 'a', json: a }, { name: 'broken', json: broken }]);
+    expect(failed.ok).toBe(false);
+    expect(failed.output).toMatch(/http_tokens/);
+  }, 180_000);
 
   test('names a stack whose providers have no mirror as unplannable', () => {
     const json = { terraform: { required_providers: { kubernetes: { source: 'hashicorp/kubernetes', version: '2.0.0' } } } };

@@ -89,15 +89,8 @@ export interface PlanResult {
   readonly plannedResources: Array<{ address: string; type: string; actions: string[] }>;
 }
 
-/**
- * Copy a stack's cdk.tf.json into a scratch folder, drop its backend (state is not read: the plan
- * starts from empty), add placeholder credentials and skip flags to every `aws` provider block,
- * then run init (from the mirror only), validate and plan.
- */
-export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): PlanResult {
-  const env = terraformEnv();
-  if (env.missing.length) throw new Error(`cannot plan: missing ${env.missing.join(' and ')}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plan-'));
+/** A stack's JSON made plannable offline: no backend, placeholder credentials and skip flags on every `aws` provider. */
+function offlineCopy(stackJson: any): any {
   const json = JSON.parse(JSON.stringify(stackJson));
   if (json.terraform) delete json.terraform.backend;
   const awsBlocks = json.provider?.aws;
@@ -111,7 +104,49 @@ export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): P
       skip_region_validation: true,
     });
   }
-  fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(json, null, 2));
+  return json;
+}
+
+/**
+ * Copy a stack's cdk.tf.json into a scratch folder, drop its backend (state is not read: the plan
+ * starts from empty), add placeholder credentials and skip flags to every `aws` provider block,
+ * then run init (from the mirror only), validate and plan.
+ */
+export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): PlanResult {
+  return planFolder((dir) => fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(offlineCopy(stackJson), null, 2)), opts);
+}
+
+/**
+ * Plan several stacks in ONE Terraform run: each stack becomes a child module of a scratch root
+ * (its own provider configuration, no backend), so the provider starts once per step instead of
+ * once per stack. Planned resources are reported per stack name.
+ */
+export function planManyOffline(stacks: Array<{ name: string; json: any }>, opts: { keepDir?: boolean } = {}): PlanResult & { byStack: Record<string, PlanResult['plannedResources']> } {
+  const moduleOf = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, '_');
+  const result = planFolder((dir) => {
+    const root: any = { module: {} };
+    for (const s of stacks) {
+      const m = moduleOf(s.name);
+      fs.mkdirSync(path.join(dir, m));
+      fs.writeFileSync(path.join(dir, m, 'main.tf.json'), JSON.stringify(offlineCopy(s.json), null, 2));
+      root.module[m] = { source: `./${m}` };
+    }
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(root, null, 2));
+  }, opts);
+  const byStack: Record<string, PlanResult['plannedResources']> = {};
+  for (const s of stacks) {
+    const prefix = `module.${moduleOf(s.name)}.`;
+    byStack[s.name] = result.plannedResources.filter((r) => r.address.startsWith(prefix)).map((r) => ({ ...r, address: r.address.slice(prefix.length) }));
+  }
+  return { ...result, byStack };
+}
+
+/** init (from the mirror only), validate and plan in a scratch folder that `write` fills. */
+function planFolder(write: (dir: string) => void, opts: { keepDir?: boolean }): PlanResult {
+  const env = terraformEnv();
+  if (env.missing.length) throw new Error(`cannot plan: missing ${env.missing.join(' and ')}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plan-'));
+  write(dir);
   // An empty CLI config so that no user or machine setting (network mirrors, credentials) applies.
   const cliConfig = path.join(dir, '.terraformrc');
   fs.writeFileSync(cliConfig, '');
