@@ -136,7 +136,9 @@ export function planManyOffline(stacks: Array<{ name: string; json: any }>, opts
   const byStack: Record<string, PlanResult['plannedResources']> = {};
   for (const s of stacks) {
     const prefix = `module.${moduleOf(s.name)}.`;
-    byStack[s.name] = result.plannedResources.filter((r) => r.address.startsWith(prefix)).map((r) => ({ ...r, address: r.address.slice(prefix.length) }));
+    byStack[s.name] = result.plannedResources
+      .filter((r) => r.address.startsWith(prefix))
+      .map((r) => ({ ...r, address: r.address.slice(prefix.length) }));
   }
   return { ...result, byStack };
 }
