@@ -59,6 +59,8 @@ const project = new typescript.TypeScriptProject({
     jestConfig: {
       collectCoverage: false,
       testTimeout: 30_000,
+      // Two workers on two cores: Terraform plans (child processes) overlap with schema checks.
+      maxWorkers: 2,
       moduleNameMapper: { '^cdktf-ai-infra$': '<rootDir>/lib/index.ts' },
       testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
       watchPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],

@@ -54,9 +54,13 @@ export class StackView {
     public readonly platform: IConstruct | undefined,
   ) {}
 
-  /** The resolved element of `node`, or undefined when it is not a Terraform element we read. */
+  /**
+   * The resolved element of `node`, or undefined when it is not a Terraform element some rule
+   * reads. Resolving is the cost of the checks (synth resolves everything once more), so resources
+   * no rule reads are skipped before they are resolved: see {@link isReadByRules}.
+   */
   public element(node: IConstruct): ResolvedElement | undefined {
-    if (!this.cache.has(node)) this.cache.set(node, resolveElement(this.stack, node) ?? null);
+    if (!this.cache.has(node)) this.cache.set(node, isReadByRules(node) ? resolveElement(this.stack, node) ?? null : null);
     return this.cache.get(node) ?? undefined;
   }
 
@@ -140,6 +144,29 @@ function isClusterLike(c: IConstruct): boolean {
 function isPoolLike(c: IConstruct): boolean {
   const x = c as any;
   return typeof x.poolName === 'string' && typeof x.resourceName === 'string' && isObject(x.nodeSelector) && x.accelerator !== undefined;
+}
+
+/**
+ * Resource types the rules read (the S3 companions of a bucket, nodes and volumes, queues, EKS,
+ * node groups, Kubernetes objects). Any other AWS resource is read only when its unresolved
+ * attributes carry an IAM policy (a `Statement`, a policy ARN), for the IAM wildcard rule.
+ */
+const TYPES_READ = new Set([
+  'aws_s3_bucket', 'aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block', 'aws_s3_bucket_versioning',
+  'aws_s3_bucket_server_side_encryption_configuration', 'aws_launch_template', 'aws_instance', 'aws_ebs_volume', 'aws_sqs_queue',
+  'aws_eks_cluster', 'aws_eks_node_group', 'aws_iam_policy_document', 'kubernetes_manifest',
+]);
+
+/** Whether some rule reads `node` (providers and backends always; resources per {@link TYPES_READ}). */
+export function isReadByRules(node: IConstruct): boolean {
+  if (node instanceof TerraformProvider || node instanceof TerraformBackend) return true;
+  if (!(node instanceof TerraformResource || node instanceof TerraformDataSource)) return false;
+  const type = node.terraformResourceType;
+  if (TYPES_READ.has(type)) return true;
+  if (!type.startsWith('aws_')) return false;
+  const raw = JSON.stringify((node as unknown as { synthesizeAttributes(): unknown }).synthesizeAttributes())
+    + JSON.stringify((node as unknown as { rawOverrides?: unknown }).rawOverrides ?? {});
+  return /Statement|policy_arn|PolicyArn|policyArn|AdministratorAccess/.test(raw);
 }
 
 function resolveElement(stack: TerraformStack, node: IConstruct): ResolvedElement | undefined {

@@ -146,7 +146,7 @@ describe('CloudWatch Container Insights (EKS)', () => {
   (skipPlan ? test.skip : test)('the infra stack with Container Insights and a budget plans offline', () => {
     const app2 = testApp();
     new AiPlatform(app2, 'acme', { monitoring: { containerInsights: true }, budgetMonthlyUsd: 10_000 }).addEksCluster('prod', PROD);
-    const result = planOffline(synthApp(app2).stack('acme-prod-infra').json);
+    const result = planOffline(synthApp(app2).stack('acme-prod-infra').json, { validate: false });
     if (!result.ok) throw new Error(`terraform ${result.failedStep} failed:\n${result.output.slice(-4000)}`);
     const types = result.plannedResources.map((r) => r.type);
     expect(types).toContain('aws_budgets_budget');

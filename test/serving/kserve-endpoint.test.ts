@@ -91,6 +91,9 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
       'autoscaling.knative.dev/window': '90s',
       'autoscaling.knative.dev/initial-scale': '0',
       'serving.knative.dev/progress-deadline': '10m',
+      // What the policy checks read (AIP-AI-003): the model size, and the warm start configured.
+      'cdktf-ai-infra/model-size-gib': '4',
+      'cdktf-ai-infra/warm-start': 'local-model-cache',
     });
     const p = isvc.spec.predictor;
     expect(p).toMatchObject({ minReplicas: 0, maxReplicas: 20, scaleMetric: 'concurrency', scaleTarget: 8, serviceAccountName: 'recs-model-reader' });
@@ -322,6 +325,8 @@ describe('Standard mode with KEDA for GPU endpoints that keep replicas', () => {
       'serving.kserve.io/deploymentMode': 'Standard',
       'serving.kserve.io/autoscalerClass': 'external',
       'serving.kserve.io/enable-prometheus-scraping': 'true',
+      'cdktf-ai-infra/model-size-gib': '140',
+      'cdktf-ai-infra/warm-start': 'scheduled-warm-pool',
     });
     const p = isvc.spec.predictor;
     expect(p).toMatchObject({ minReplicas: 2, maxReplicas: 8 });

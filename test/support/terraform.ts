@@ -89,6 +89,18 @@ export interface PlanResult {
   readonly plannedResources: Array<{ address: string; type: string; actions: string[] }>;
 }
 
+/** Options of the offline plan. */
+export interface PlanOptions {
+  /** Keep the scratch folder (for debugging). */
+  readonly keepDir?: boolean;
+  /**
+   * Run `terraform validate` before `plan`. `plan` performs the same configuration and provider
+   * validation, so unit tests that plan a variant skip the separate step (one provider start-up
+   * less); the harness and the examples keep it. @default true
+   */
+  readonly validate?: boolean;
+}
+
 /** A stack's JSON made plannable offline: no backend, placeholder credentials and skip flags on every `aws` provider. */
 function offlineCopy(stackJson: any): any {
   const json = JSON.parse(JSON.stringify(stackJson));
@@ -112,7 +124,7 @@ function offlineCopy(stackJson: any): any {
  * starts from empty), add placeholder credentials and skip flags to every `aws` provider block,
  * then run init (from the mirror only), validate and plan.
  */
-export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): PlanResult {
+export function planOffline(stackJson: any, opts: PlanOptions = {}): PlanResult {
   return planFolder((dir) => fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(offlineCopy(stackJson), null, 2)), opts);
 }
 
@@ -121,7 +133,7 @@ export function planOffline(stackJson: any, opts: { keepDir?: boolean } = {}): P
  * (its own provider configuration, no backend), so the provider starts once per step instead of
  * once per stack. Planned resources are reported per stack name.
  */
-export function planManyOffline(stacks: Array<{ name: string; json: any }>, opts: { keepDir?: boolean } = {}): PlanResult & { byStack: Record<string, PlanResult['plannedResources']> } {
+export function planManyOffline(stacks: Array<{ name: string; json: any }>, opts: PlanOptions = {}): PlanResult & { byStack: Record<string, PlanResult['plannedResources']> } {
   const moduleOf = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, '_');
   const result = planFolder((dir) => {
     const root: any = { module: {} };
@@ -144,7 +156,7 @@ export function planManyOffline(stacks: Array<{ name: string; json: any }>, opts
 }
 
 /** init (from the mirror only), validate and plan in a scratch folder that `write` fills. */
-function planFolder(write: (dir: string) => void, opts: { keepDir?: boolean }): PlanResult {
+function planFolder(write: (dir: string) => void, opts: PlanOptions): PlanResult {
   const env = terraformEnv();
   if (env.missing.length) throw new Error(`cannot plan: missing ${env.missing.join(' and ')}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plan-'));
@@ -169,7 +181,7 @@ function planFolder(write: (dir: string) => void, opts: { keepDir?: boolean }): 
     return r.status === 0 ? undefined : step;
   };
   const failed = run('init', ['init', '-input=false', '-no-color', '-backend=false', `-plugin-dir=${env.mirror}`])
-    ?? run('validate', ['validate', '-no-color'])
+    ?? (opts.validate === false ? undefined : run('validate', ['validate', '-no-color']))
     // -json streams each planned change: no second provider start-up for `terraform show`.
     ?? run('plan', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false', '-json']);
   let plannedResources: PlanResult['plannedResources'] = [];
