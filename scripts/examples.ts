@@ -5,7 +5,7 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..');
 export const EXAMPLES_DIR = path.join(ROOT, 'examples');
 /** The example `npm run example` synthesizes by default. */
-export const FLAGSHIP = 'quickstart';
+export const FLAGSHIP = 'hybrid-platform';
 
 export interface ExampleInfo {
   readonly name: string;

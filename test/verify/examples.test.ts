@@ -91,7 +91,7 @@ describe.each(examples.map((e) => [e.name] as const))('example %s', (name) => {
   });
 });
 
-test('`npx cdktf synth` (the real CLI) synthesizes the flagship example', () => {
+test('`npx cdktf synth` (the real CLI) synthesizes the quickstart example', () => {
   const quickstart = examples.find((e) => e.name === 'quickstart')!;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cli-'));
   const r = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], {
