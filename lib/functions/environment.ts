@@ -14,6 +14,10 @@ export const FunctionEnvironment = {
    * (S3 event notifications for an S3 trigger), processes them, deletes each one it finished, and
    * exits; a message it gives up on returns after the visibility timeout (or at once through
    * `ChangeMessageVisibility` to 0), and goes to the dead-letter queue after `retries + 1` receives.
+   * Write each item's result under its own key (derived from the item), so that an item redone
+   * after an interruption overwrites its result: the queue is then the function's checkpoint
+   * (a spot reclaim costs at most the run's unfinished items), which the policy checks accept
+   * with `retries ≥ 1`.
    */
   QUEUE_URL: 'GPU_FUNCTION_QUEUE_URL',
   /** Kubernetes, queue triggers: the queue name (resolve the URL with `GetQueueUrl` when no URL is set). */

@@ -1,12 +1,12 @@
 import { Annotations, dependable, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { functionCost, FunctionCostSpec } from './cost';
 import { FunctionEnvironment, RESERVED_ENV_PREFIX } from './environment';
 import {
   ColdStartAssumptions, FunctionColdStartEstimate, coldStartEstimate, costPer1000, FunctionCostBasis, FunctionCostOptions,
 } from './estimates';
 import { GpuRequest } from './gpu-request';
 import { cronJobObject, EnvVar, FunctionPodSpec, scaledJobObject } from './kubernetes-objects';
-import { toEventBridgeCron } from '../core/cron';
 import { fittingInstanceTypes, InstanceFit } from './sizing';
 import { FunctionTarget, FunctionTargetKinds } from './target';
 import { FunctionTrigger, FunctionTriggerKinds, QueueRef } from './trigger';
@@ -16,16 +16,19 @@ import { GpuNodePool } from '../compute/gpu-node-pool';
 import type { IGpuNodePool } from '../compute/pool';
 import { AWS_INSTANCE_TYPE_FACTS } from '../core/aws-instance-types';
 import { CapacityKinds } from '../core/capacity';
+import { runsPerMonth as cronRunsPerMonth, toEventBridgeCron } from '../core/cron';
 import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 import { GpuSharingKinds } from '../core/gpu-sharing';
 import { joinName, validateDnsLabel } from '../core/naming';
 import { parseS3Uri, S3Location, s3ObjectsArn, s3BucketArn } from '../core/s3-uri';
 import { Labels } from '../core/well-known';
+import type { CostAssumptions, CostLine, ICostSource } from '../cost';
 import { Keda } from '../kubernetes/keda';
 import { emitManifest } from '../kubernetes/manifest';
 import { allowEgress, defaultDenyNetworkPolicy, namespaceObject, serviceAccountObject } from '../kubernetes/objects';
 import { ICluster, Layer, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
+import { PolicyAnnotations, QUEUE_REDELIVERY_CHECKPOINT } from '../policy/contract';
 
 /** What one run of a {@link GpuFunction} asks for. */
 export interface FunctionResources {
@@ -94,7 +97,10 @@ export interface GpuFunctionProps {
    * Retries of a failed run, at most 100 (Kubernetes `backoffLimit`; AWS Batch attempts − 1, at most 9). For
    * queue triggers a message is received at most `retries + 1` times before the dead-letter queue.
    * A run lost to a spot reclaim or a node drain does not count on Kubernetes; on AWS Batch spot
-   * jobs get 2 more attempts for reclaims.
+   * jobs get 2 more attempts for reclaims. A queue-driven function on Kubernetes with `retries ≥ 1`
+   * counts as checkpointed for the spot policy check (AIP-AI-002): its messages are received
+   * again after a reclaim instead of going to the dead-letter queue; a scheduled one needs a
+   * `CHECKPOINT_DIR` env var of its own.
    * @default 2
    */
   readonly retries?: number;
@@ -121,6 +127,21 @@ export interface GpuFunctionProps {
   readonly runAsUser?: number;
   /** Assumptions behind {@link GpuFunction.coldStart}. @default - see ColdStartAssumptions */
   readonly coldStartAssumptions?: ColdStartAssumptions;
+  /**
+   * Runs a month to expect, for the cost estimate (queue and S3 triggers; a schedule's runs come
+   * from its cron expression). Runs, not work items: a queue-driven run takes up to
+   * `messagesPerRun` messages, so about `items / messagesPerRun` runs when work arrives in bulk,
+   * more when it trickles in. On AWS Batch, one run per object.
+   * @default - unknown: the cost report says so and gives the figures per run instead of guessing
+   */
+  readonly expectedRunsPerMonth?: number;
+  /**
+   * Typical wall time of one run, for the cost estimate (runs a month × this on a node), from the
+   * job's start: image pull and start-up included, node provisioning after an idle period not.
+   * Above zero and at most `timeout`.
+   * @default - unknown: the cost report says so and gives the bound at `timeout` instead of guessing
+   */
+  readonly expectedRunDuration?: Duration;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -152,7 +173,7 @@ const SQS_MAX_VISIBILITY_SECONDS = 43200;
  * });
  * ```
  */
-export class GpuFunction extends Construct {
+export class GpuFunction extends Construct implements ICostSource {
   /** Longest run this library accepts (a cost guard: a stuck GPU run costs at most this). */
   public static readonly MAX_TIMEOUT = Duration.hours(24);
   /** Longest queue-driven run on Kubernetes: the SQS visibility timeout maximum. */
@@ -185,6 +206,7 @@ export class GpuFunction extends Construct {
   public readonly coldStart: FunctionColdStartEstimate;
   /** What cost estimates stand on; undefined when no price is known (existing nodes, unpriced types). */
   public readonly costBasis?: FunctionCostBasis;
+  private readonly costSpec: FunctionCostSpec;
 
   constructor(cluster: ICluster, id: string, props: GpuFunctionProps) {
     super(cluster, id);
@@ -318,6 +340,29 @@ export class GpuFunction extends Construct {
     if (!Number.isInteger(this.retries) || this.retries < 0 || this.retries > maxRetries) {
       throw new ConfigError(path, 'retries', props.retries, `a literal integer from 0 to ${maxRetries}${onBatch ? ' on AWS Batch (at most 10 attempts)' : ''}`);
     }
+    // Cost inputs: runs a month and the duration of a run.
+    if (props.expectedRunsPerMonth !== undefined) {
+      const r = props.expectedRunsPerMonth;
+      if (scheduled) {
+        throw new ConfigError(path, 'expectedRunsPerMonth', r, 'nothing for a schedule trigger: its runs a month come from the cron expression');
+      }
+      if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) {
+        throw new ConfigError(path, 'expectedRunsPerMonth', r, 'a number of runs a month ≥ 0 (runs, not work items)');
+      }
+    }
+    const runDuration = props.expectedRunDuration;
+    if (runDuration !== undefined && (!(runDuration.toSeconds() > 0) || runDuration.isLongerThan(this.timeout))) {
+      throw new ConfigError(path, 'expectedRunDuration', runDuration.toString(), `a run time above zero and at most the timeout (${this.timeout}), which stops a run`);
+    }
+    const costCommon = {
+      source: path,
+      functionName: this.functionName,
+      runsPerMonth: scheduled ? cronRunsPerMonth(trigger._parsedCron!) : props.expectedRunsPerMonth,
+      runsHint: `a ${trigger.kind} trigger without expectedRunsPerMonth`,
+      runDuration,
+      timeout: this.timeout,
+    };
+
     const pollingInterval = props.pollingInterval ?? Duration.seconds(30);
     const pollingSeconds = pollingInterval.toSeconds();
     if (!Number.isInteger(pollingSeconds) || pollingSeconds < 1 || pollingSeconds > 3600) {
@@ -390,6 +435,18 @@ export class GpuFunction extends Construct {
       const maxVcpus = Math.ceil(maxParallelRuns / best.runsPerInstance) * vcpusOf(best);
       const batchFits = fits.filter((f) => vcpusOf(f) <= maxVcpus);
       const maxRunsPerInstance = Math.max(...batchFits.map((f) => f.runsPerInstance));
+      this.costSpec = {
+        ...costCommon,
+        runsPerInstance: best.runsPerInstance,
+        coldStart: this.coldStart.nodeProvisioning.plus(this.coldStart.imagePull),
+        batch: {
+          instanceType: best.info.name,
+          onDemandUsdPerHour: best.info.onDemandUsdPerHour,
+          spot: capacity.kind === CapacityKinds.SPOT,
+          fallbackToOnDemand: capacity.kind === CapacityKinds.SPOT && capacity.fallbackToOnDemand,
+          region,
+        },
+      };
       const realisation = aws().realiseBatchFunction(cluster.cloudScopeFor(this) as Construct, {
         owner: this,
         cluster,
@@ -425,6 +482,14 @@ export class GpuFunction extends Construct {
       this.resource = realisation.jobDefinition;
       return;
     }
+
+    const firstType = pool instanceof GpuNodePool ? pool.instanceTypes[0] : undefined;
+    this.costSpec = {
+      ...costCommon,
+      runsPerInstance: fits.find((f) => f.info.name === firstType)?.runsPerInstance,
+      coldStart: this.coldStart.nodeProvisioning.plus(this.coldStart.imagePull),
+      kubernetes: { pool, unitsPerRun },
+    };
 
     // Kubernetes: the queue first (cloud resources), then identity, then the objects.
     let queue: { url?: string; arn: string; name: string; region: string; byName: boolean } | undefined;
@@ -528,6 +593,11 @@ export class GpuFunction extends Construct {
       maxParallelRuns,
       pollingIntervalSeconds: pollingSeconds,
       authenticationName,
+      // Checkpointed for the policy checks (AIP-AI-002): a run deletes each message once its
+      // result is written, so a reclaimed run's unfinished messages are received again, which
+      // needs more than one receive before the dead-letter queue (retries ≥ 1). With retries 0 they
+      // would be dead-lettered: no mark, and the check warns on spot.
+      annotations: this.retries >= 1 ? { [PolicyAnnotations.CHECKPOINT]: QUEUE_REDELIVERY_CHECKPOINT } : undefined,
     }), common));
   }
 
@@ -539,6 +609,18 @@ export class GpuFunction extends Construct {
    */
   public costPer1000Items(perItemDuration: Duration, options: FunctionCostOptions = {}): number | undefined {
     return costPer1000(this.node.path, this.costBasis, perItemDuration, this.messagesPerRun, this.coldStart, options);
+  }
+
+  /**
+   * Cost lines for the platform cost report: runs a month (the schedule's, or
+   * `expectedRunsPerMonth`) × `expectedRunDuration`, each run on a node of its own. On Kubernetes
+   * a usage line on the pool (`estimatePipelineCost`, category `function`), priced as the pool
+   * buys; on AWS Batch a line of its own at the catalog's On-Demand price of the instance type
+   * that sizes the compute environments (Spot: less the assumed `costAssumptions.spotDiscount`).
+   * Unknown runs or durations are stated, with the figures per run, never guessed.
+   */
+  public costEstimate(assumptions: CostAssumptions): CostLine[] {
+    return functionCost(this.costSpec, assumptions);
   }
 
   /** A queue this program does not own: URL and ARN from its ARN (or its name in the cluster's region). */

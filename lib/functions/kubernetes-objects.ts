@@ -109,6 +109,8 @@ export interface QueueScaling {
   readonly pollingIntervalSeconds: number;
   /** Name of the TriggerAuthentication in the function's namespace. */
   readonly authenticationName: string;
+  /** Annotations of the ScaledJob (e.g. the policy checks' checkpoint mark). @default - none */
+  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -125,7 +127,12 @@ export function scaledJobObject(spec: FunctionPodSpec, scaling: QueueScaling): K
   return {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledJob',
-    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels } },
+    metadata: {
+      name: spec.name,
+      namespace: spec.namespace,
+      labels: { ...spec.labels },
+      ...(scaling.annotations && Object.keys(scaling.annotations).length ? { annotations: { ...scaling.annotations } } : {}),
+    },
     spec: {
       jobTargetRef: functionJobSpec(spec),
       pollingInterval: scaling.pollingIntervalSeconds,

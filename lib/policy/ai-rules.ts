@@ -49,10 +49,19 @@ export const gpuPoolTaint: Check = (el) => {
 
 const BATCH_KINDS = new Set(['Job', 'CronJob', 'JobSet', 'RayJob', 'PyTorchJob', 'TFJob', 'MPIJob', 'Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow']);
 
-/** AIP-AI-002: batch and training workloads that may run on spot capacity show checkpointing. */
+/** A KEDA ScaledJob: Jobs started per queue depth, from `spec.jobTargetRef.template`. */
+function isScaledJob(m: Record<string, any>): boolean {
+  return m.kind === 'ScaledJob' && String(m.apiVersion).startsWith('keda.sh/');
+}
+
+/**
+ * AIP-AI-002: batch and training workloads (KEDA ScaledJobs included) that may run on spot
+ * capacity show checkpointing: a checkpoint env var or annotation; for a queue-fed ScaledJob the
+ * annotation may say `queue-redelivery` (the queue keeps the progress, see contract.ts).
+ */
 export const spotCheckpoint: Check = (el, view) => {
   const m = manifestOf(el);
-  if (!m || !BATCH_KINDS.has(m.kind)) return [];
+  if (!m || !(BATCH_KINDS.has(m.kind) || isScaledJob(m))) return [];
   const specs = podSpecs(m);
   const spotSpecs = specs.filter((p) => onSpot(p, m, view));
   if (spotSpecs.length === 0) return [];

@@ -5,7 +5,9 @@
 export const PolicyAnnotations = {
   /**
    * Where a batch or training workload writes checkpoints (object or pod template annotation),
-   * e.g. `s3://acme-ckpt/recs/`. A container env var `CHECKPOINT_DIR` counts too.
+   * e.g. `s3://acme-ckpt/recs/`. A container env var `CHECKPOINT_DIR` counts too. A work-item
+   * workload fed by a queue (a KEDA ScaledJob) that loses at most its unfinished items to an
+   * interruption says {@link QUEUE_REDELIVERY_CHECKPOINT} instead.
    */
   CHECKPOINT: 'cdktf-ai-infra/checkpoint',
   /** Size of an endpoint's model weights in GiB, on the InferenceService (e.g. `"16"`). */
@@ -20,3 +22,13 @@ export const PolicyAnnotations = {
 
 /** Container env vars that show a workload checkpoints. */
 export const CHECKPOINT_ENV_VARS = ['CHECKPOINT_DIR', 'CHECKPOINT_URI', 'CHECKPOINT_PATH'] as const;
+
+/**
+ * Value of {@link PolicyAnnotations.CHECKPOINT} for a queue-fed work-item workload whose progress
+ * is kept by the queue: a run deletes each message only once its result is written, results are
+ * keyed by item (a redone item overwrites its own result), and a message held by an interrupted
+ * run is received again rather than dead-lettered (more than one receive allowed). A spot reclaim
+ * then costs at most the unfinished items of the run. GpuFunction sets it on its ScaledJob when
+ * `retries ≥ 1`.
+ */
+export const QUEUE_REDELIVERY_CHECKPOINT = 'queue-redelivery';

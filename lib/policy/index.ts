@@ -3,4 +3,4 @@
 export { PolicySeverity, PolicyRule, PolicyRuleIds, POLICY_RULES, findPolicyRule } from './rules';
 export { Policy, PolicySuppression } from './suppressions';
 export { PolicyChecks, PolicyChecksProps, PolicyFinding } from './engine';
-export { PolicyAnnotations, CHECKPOINT_ENV_VARS } from './contract';
+export { PolicyAnnotations, CHECKPOINT_ENV_VARS, QUEUE_REDELIVERY_CHECKPOINT } from './contract';

@@ -134,7 +134,8 @@ export const POLICY_RULES: readonly PolicyRule[] = Object.freeze([
     id: R.SPOT_CHECKPOINT,
     title: 'Batch and training workloads on spot capacity checkpoint',
     severity: W,
-    fix: 'write checkpoints (TrainingPipeline checkpointing: Checkpointing.s3(...)); mark the workload with a CHECKPOINT_DIR env var or the cdktf-ai-infra/checkpoint annotation',
+    fix: 'write checkpoints (TrainingPipeline checkpointing: Checkpointing.s3(...)); mark the workload with a CHECKPOINT_DIR env var or the cdktf-ai-infra/checkpoint annotation; '
+      + 'a queue-driven GpuFunction is checkpointed by its queue with retries ≥ 1 (unfinished messages are redelivered), a scheduled one needs a CHECKPOINT_DIR env var',
   },
   {
     id: R.WARM_START,

@@ -1,6 +1,7 @@
 import { Annotations, TerraformResource, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { EndpointColdStartEstimate, describeColdStart, estimateColdStart, LARGE_MODEL_GIB } from './cold-start';
+import { endpointCost, EndpointCostSpec } from './cost';
 import type { EndpointPromotion, IInferenceEndpoint } from './endpoint';
 import { ModelSource, ModelSourceKinds } from './model-source';
 import { PAUSE_IMAGE, ServingRuntime } from './runtimes';
@@ -15,10 +16,12 @@ import { ConfigError } from '../core/errors';
 import { joinName, validateDnsLabel } from '../core/naming';
 import { parseS3Uri, S3Location } from '../core/s3-uri';
 import { Annotations as WellKnown, Labels } from '../core/well-known';
+import type { CostAssumptions, CostLine, ICostSource, TrafficProfile } from '../cost';
 import { realiseKServeEndpoint } from '../kubernetes/kserve-endpoint';
 import { KServeKeys } from '../kubernetes/kserve-objects';
 import type { AiPlatform } from '../platform/ai-platform';
 import type { ICluster, PermissionStatement } from '../platform/cluster';
+import { PolicyAnnotations } from '../policy/contract';
 
 /** CPU and memory of each replica. */
 export interface ReplicaResources {
@@ -126,6 +129,22 @@ export interface ServerlessInferenceEndpointProps {
   readonly prometheusUrl?: string;
   /** Where the endpoint runs. @default ServingTarget.kserve() */
   readonly target?: ServingTarget;
+  /**
+   * Requests per second over a representative day, week or trace, for the cost estimate: the
+   * platform cost report simulates replicas and nodes over it (autoscaled, scale to zero, fixed at
+   * peak compared). KServe endpoints on a GPU pool only (CPU nodes are not priced; SageMaker
+   * endpoints are not simulated); it changes nothing deployed.
+   * @default - `costAssumptions.defaultTraffic` of the platform; none: bounds only (min replicas
+   * always on as the expected figure, max replicas always on as the high one)
+   */
+  readonly traffic?: TrafficProfile;
+  /**
+   * Typical time a request takes on a replica, for the cost estimate of an endpoint scaling on
+   * concurrency: a replica serves `targetConcurrency / requestLatency` requests per second (times
+   * Knative's target utilization). Not needed with `targetRequestsPerSecond`.
+   * @default - unknown: a concurrency-scaled endpoint is costed at its bounds only, and says so
+   */
+  readonly requestLatency?: Duration;
 }
 
 /** How an endpoint was realised. */
@@ -161,7 +180,7 @@ const ONE_HOUR = Duration.hours(1);
  *   runtime: ServingRuntime.TRITON, minReplicas: 0, maxReplicas: 20, targetConcurrency: 8, scaleToZeroAfter: Duration.minutes(10) });
  * ```
  */
-export class ServerlessInferenceEndpoint extends Construct implements IInferenceEndpoint {
+export class ServerlessInferenceEndpoint extends Construct implements IInferenceEndpoint, ICostSource {
   /** DNS-label name of the endpoint (the InferenceService name). */
   public readonly endpointName: string;
   /** `kserve-knative`, `kserve-standard`, `sagemaker-serverless` or `sagemaker-async` (see {@link EndpointRealisations}). */
@@ -215,6 +234,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
    * such an endpoint cannot be promoted to.
    */
   public readonly promotion: EndpointPromotion;
+  private readonly costSpec: EndpointCostSpec;
 
   constructor(scope: Construct, id: string, props: ServerlessInferenceEndpointProps) {
     super(scope, id);
@@ -284,6 +304,13 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       ? props.targetConcurrency ?? props.runtime.defaultTargetConcurrency
       : undefined;
 
+    if (props.requestLatency !== undefined && !(props.requestLatency.toMilliseconds() > 0)) {
+      throw new ConfigError(path, 'requestLatency', props.requestLatency.toString(), 'a request time above zero, e.g. Duration.millis(200)');
+    }
+    const unsized = props.targetRequestsPerSecond === undefined && props.requestLatency === undefined;
+    if (props.traffic !== undefined && props.pool !== undefined && unsized && !target.isSageMaker) {
+      throw new ConfigError(path, 'requestLatency', undefined, 'the time a request takes on a replica (e.g. Duration.millis(200)) to turn the traffic profile into replicas with the concurrency target, or targetRequestsPerSecond');
+    }
     this.scaleDownDelay = props.scaleToZeroAfter ?? Duration.minutes(5);
     if (this.scaleDownDelay.isLongerThan(ONE_HOUR)) {
       throw new ConfigError(path, 'scaleToZeroAfter', this.scaleDownDelay.toString(), 'a duration from 0s to 1h (Knative\'s bounds for scale-down-delay)');
@@ -345,6 +372,23 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       this.roleArn = realised.roleArn;
       this.asyncOutputUri = realised.outputUri;
       this.coldStart = realised.coldStart;
+      const region = cluster?.cloudRegion ?? target._sagemaker!.region!;
+      const common = { source: path, name: realised.name, region, traffic: props.traffic };
+      this.costSpec = target.serverless
+        ? {
+          ...common,
+          kind: 'sagemaker-serverless',
+          memorySizeMiB: target.serverless.memorySizeMiB,
+          maxConcurrency: target.serverless.maxConcurrency ?? 20,
+          provisionedConcurrency: target.serverless.provisionedConcurrency,
+        }
+        : {
+          ...common,
+          kind: 'sagemaker-async',
+          instanceType: target.async!.instanceType,
+          minInstances: this.minReplicas,
+          maxInstances: this.maxReplicas,
+        };
     } else {
       const c = cluster!;
       // Pool and GPU requests.
@@ -483,8 +527,13 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
         Annotations.of(this).addInfo(`Standard mode scales on Prometheus at ${prometheusUrl}: it must scrape the replicas (this library does not install Prometheus)`);
       }
 
-      // Knative annotations.
+      // Knative annotations, and the marks the policy checks read (model size, warm start).
       const annotations: Record<string, string> = {};
+      if (props.model.sizeGiB !== undefined && !Token.isUnresolved(props.model.sizeGiB)) {
+        annotations[PolicyAnnotations.MODEL_SIZE_GIB] = String(props.model.sizeGiB);
+      }
+      const warmBy = [...(cacheModel ? ['local-model-cache'] : []), ...(ws?.keepWarm.length ? ['scheduled-warm-pool'] : [])];
+      if (warmBy.length) annotations[PolicyAnnotations.WARM_START] = warmBy.join(',');
       if (mode === DeploymentMode.KNATIVE) {
         annotations[WellKnown.KNATIVE_SCALE_DOWN_DELAY] = this.scaleDownDelay.toKubernetes();
         if (props.scalingWindow) annotations[WellKnown.KNATIVE_WINDOW] = props.scalingWindow.toKubernetes();
@@ -550,6 +599,23 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
         modelCached: cacheModel,
         startupSeconds: props.runtime.startupSeconds,
       });
+      this.costSpec = {
+        kind: 'kserve',
+        source: path,
+        pool,
+        gpusPerReplica: this.gpusPerReplica,
+        minReplicas: this.minReplicas,
+        maxReplicas: this.maxReplicas,
+        mode: mode.value,
+        targetConcurrency: this.targetConcurrency,
+        targetRequestsPerSecond: this.targetRequestsPerSecond,
+        requestLatency: props.requestLatency,
+        scaleDownDelay: this.scaleDownDelay,
+        scalingWindow: props.scalingWindow,
+        coldStart: Duration.seconds(this.coldStart.totalSeconds),
+        traffic: props.traffic,
+        keepWarm: (ws?.keepWarm ?? []).map((k) => `${k.replicas} replicas ${k.start.trim()} → ${k.end.trim()} ${k.timezone ?? 'Etc/UTC'}`),
+      };
     }
 
     const kserve = !this.sagemakerEndpointName;
@@ -571,6 +637,18 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       Annotations.of(this).addWarning(`cold-start estimate ${describeColdStart(this.coldStart)} exceeds coldStartDeadline (${this.coldStartDeadline}): a new replica may be marked failed before it is ready`);
     }
     Annotations.of(this).addInfo(this.summary());
+  }
+
+  /**
+   * Cost lines for the platform cost report. KServe on a GPU pool: replicas over the traffic
+   * profile (`traffic`, else the platform's `costAssumptions.defaultTraffic`, else bounds only),
+   * packed on the pool's nodes and priced as the pool buys them, with scale to zero, autoscaled
+   * and fixed at peak compared. KServe on CPU: none (the system node group is not priced).
+   * SageMaker: a line of its own without a price (ML instances and serverless compute are not in
+   * the catalog), named among the unpriced lines.
+   */
+  public costEstimate(assumptions: CostAssumptions): CostLine[] {
+    return endpointCost(this.costSpec, assumptions);
   }
 
   /** The cold-start estimate as a duration (node, image, download, load). */

@@ -1,5 +1,6 @@
 import { Annotations } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { pipelineCost, PipelineCostSpec } from './cost';
 import { cpuMillis, memoryBytes } from './quantity';
 import type { TrainingQueue } from './queue';
 import {
@@ -9,6 +10,7 @@ import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
+import type { CostAssumptions, CostLine, ICostSource } from '../cost';
 import type { ICluster } from '../platform/cluster';
 import type { IInferenceEndpoint } from '../serving/endpoint';
 
@@ -109,8 +111,12 @@ export function isCluster(x: IConstruct): x is ICluster {
  *   for new-data triggers, least-privilege identities, RBAC and NetworkPolicies;
  * - a `SageMakerTarget`: an `aws_sagemaker_pipeline` with managed spot training, a gate condition,
  *   a model package group, and an EventBridge rule for new data.
+ *
+ * Its cost ({@link costEstimate}, read by the platform cost report) is runs a month (from the
+ * triggers: schedules, and `expectedRunsPerMonth` of an `onNewObjects` trigger) × nodes × the
+ * `expectedDuration` of each stage on its pool; what is unknown is said, not guessed.
  */
-export class TrainingPipeline extends Construct {
+export class TrainingPipeline extends Construct implements ICostSource {
   /** Name of the pipeline. */
   public readonly pipelineName: string;
   /** The stages. */
@@ -127,6 +133,9 @@ export class TrainingPipeline extends Construct {
   public readonly resource: IConstruct;
   /** Where run artifacts go (`s3://…/`). */
   public readonly artifactsUri: string;
+  /** The endpoint approved models are promoted to, if any (the platform diagram draws it). */
+  public readonly promoteTo?: IInferenceEndpoint;
+  private readonly costSpec: PipelineCostSpec;
 
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
     super(scope, id);
@@ -142,6 +151,7 @@ export class TrainingPipeline extends Construct {
 
     const runs = plan.triggers.map((t) => t.runsPerMonth);
     this.runsPerMonth = plan.triggers.length && runs.every((r) => r !== undefined) ? runs.reduce((a, b) => a! + b!, 0) : undefined;
+    this.promoteTo = plan.promoteTo;
 
     let realised: { resource: IConstruct; namespace?: string; artifactsUri: string; instanceTypes?: Record<string, string> };
     if (isCluster(scope)) {
@@ -174,6 +184,26 @@ export class TrainingPipeline extends Construct {
         maxRuntime: s.maxRuntime,
       })),
     };
+    this.costSpec = {
+      source: path,
+      stages: plan.stages,
+      runsPerMonth: this.runsPerMonth,
+      runsHint: plan.triggers.length === 0
+        ? 'no trigger: runs are started by hand'
+        : 'a RetrainTrigger.onNewObjects without expectedRunsPerMonth',
+      sagemakerInstanceTypes: realised.instanceTypes,
+    };
+  }
+
+  /**
+   * Cost lines for the platform cost report. On a cluster: one usage line per stage on a pool
+   * (runs a month × nodes × `expectedDuration`, priced as the pool buys); stages on CPU nodes are
+   * named, not priced. On SageMaker: one line per stage for its ML instances, without a price (the
+   * catalog holds EC2 prices only). Unknown runs a month or durations are stated in the notes,
+   * with the figures per run and the bound at `maxRuntime` / `timeout`, never guessed.
+   */
+  public costEstimate(assumptions: CostAssumptions): CostLine[] {
+    return pipelineCost(this.costSpec, assumptions);
   }
 }
 
@@ -200,6 +230,10 @@ export function planPipeline(owner: IConstruct, name: string, props: TrainingPip
     }
     for (const k of Object.keys(o.env ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ConfigError(path, `${f}.env`, k, 'environment variable names of letters, digits and _');
+    }
+    if (o.expectedDuration !== undefined && (!(o.expectedDuration.toSeconds() > 0) || o.expectedDuration.isLongerThan(s.maxRuntime))) {
+      throw new ConfigError(path, `${f}.expectedDuration`, o.expectedDuration.toString(),
+        `a typical run time above zero and at most the stage's ${s.kind === StageKinds.TRAIN ? 'maxRuntime' : 'timeout'} (${s.maxRuntime}), which stops it`);
     }
     if (s.kind === StageKinds.TRAIN) {
       for (const [k, v, min] of [['workers', s.workers, 1], ['gpusPerWorker', s.gpusPerWorker, 1], ['maxRestarts', o.maxRestarts ?? 3, 0]] as const) {
@@ -274,7 +308,13 @@ export function planPipeline(owner: IConstruct, name: string, props: TrainingPip
   const triggers = [...(props.trigger ? [props.trigger] : []), ...(props.triggers ?? [])];
   const events = triggers.filter((t) => t.kind === 'new-objects');
   if (events.length > 1) throw new ConfigError(path, 'triggers', events.map((t) => t.uri), 'at most one onNewObjects trigger');
-  for (const t of events) parseS3Uri(t.uri!, path, 'trigger.uri');
+  for (const t of events) {
+    parseS3Uri(t.uri!, path, 'trigger.uri');
+    const r = t.runsPerMonth;
+    if (r !== undefined && (typeof r !== 'number' || !Number.isFinite(r) || r < 0)) {
+      throw new ConfigError(path, 'trigger.expectedRunsPerMonth', r, 'a number of runs a month ≥ 0 (a fraction is fine: 0.5 = every other month)');
+    }
+  }
   const dataUri = props.dataUri ?? events[0]?.uri;
   if (!dataUri) throw new ConfigError(path, 'dataUri', undefined, 'the training data location (s3://bucket/prefix/), or a RetrainTrigger.onNewObjects trigger whose prefix is the data');
   parseS3Uri(dataUri, path, 'dataUri');

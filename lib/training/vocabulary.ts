@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
-import { parseCron, runsPerMonth as cronRunsPerMonth } from '../core/cron';
 import type { IGpuNodePool } from '../compute/pool';
 import { Capacity } from '../core/capacity';
+import { parseCron, runsPerMonth as cronRunsPerMonth } from '../core/cron';
 import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 
@@ -204,7 +204,13 @@ export interface StageOptions {
   readonly pool?: IGpuNodePool;
   /** Accelerator units per pod on `pool` (non-train stages). @default 1 with a pool, else 0 */
   readonly gpus?: number;
-  /** Typical duration of the stage (for cost estimates). @default - unknown */
+  /**
+   * Typical wall time of one run of the stage, including waiting for its nodes (for cost
+   * estimates: runs a month × nodes × this). Above zero and at most the stage's `timeout`
+   * (train: `maxRuntime`).
+   * @default - unknown: the cost report says so, counts no expected usage for the stage and gives
+   * the bound at `timeout` (train: `maxRuntime`) instead of guessing
+   */
   readonly expectedDuration?: Duration;
   /** The stage fails after this long. @default Duration.hours(6) (train: maxRuntime) */
   readonly timeout?: Duration;

@@ -57,6 +57,8 @@ test('serving: the recs InferenceService scales to zero in Knative mode on the t
     'serving.kserve.io/deploymentMode': 'Knative',
     'autoscaling.knative.dev/initial-scale': '0',
     'autoscaling.knative.dev/scale-down-delay': '10m',
+    'cdktf-ai-infra/model-size-gib': '4',
+    'cdktf-ai-infra/warm-start': 'local-model-cache',
     'serving.knative.dev/progress-deadline': '10m',
   });
   const p = isvc.spec.predictor;

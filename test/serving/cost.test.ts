@@ -4,6 +4,7 @@
  */
 import { expectConfigError } from './support';
 import { Duration } from '../../lib/core/duration';
+import { CostAssumptions } from '../../lib/cost/assumptions';
 import { CostLine } from '../../lib/cost/cost-line';
 import { TrafficProfile } from '../../lib/cost/traffic';
 import { ModelSource, ServerlessInferenceEndpoint, ServerlessInferenceEndpointProps, ServingRuntime, ServingTarget } from '../../lib/serving';
@@ -65,11 +66,26 @@ describe('KServe endpoints: replicas simulated on their pool', () => {
     expect(line.inputs.rpsPerReplica).toBe('7 (targetConcurrency 8 × 0.7 / 800 milliseconds)');
   });
 
-  test('concurrency without requestLatency: bounds only, and the line says what is missing', () => {
+  test('concurrency without requestLatency or traffic: bounds only, and the line says what is missing', () => {
     const line = lineOf(est.lines, 'acme/prod/bounds');
     expect(line.nodeHours).toEqual({ low: 0, expected: 0, high: 4 * 730 });
-    expect(line.inputs.rpsPerReplica).toBe('unknown (targetConcurrency 8, no requestLatency)');
-    expect(line.notes).toContain('bounds only: expected = min replicas always on');
+    expect(line.inputs).toMatchObject({ rpsPerReplica: 'unknown (targetConcurrency 8, no requestLatency)', traffic: 'none' });
+    expect(line.notes.join('\n')).toMatch(/^no traffic profile: expected = min replicas always on/m);
+  });
+
+  test('the platform\'s default traffic is not simulated for a concurrency target without requestLatency, and the line says why', () => {
+    const g = fixture({ costAssumptions: new CostAssumptions({ defaultTraffic: TWO_BUSY_HOURS }) });
+    const pool = g.pool('l4', { minNodes: 0, maxNodes: 4 });
+    new ServerlessInferenceEndpoint(g.cluster, 'bounds', { pool, model: MODEL, runtime: ServingRuntime.TRITON, maxReplicas: 4, targetConcurrency: 8 });
+    new ServerlessInferenceEndpoint(g.cluster, 'byrps', { pool, model: MODEL, runtime: ServingRuntime.TRITON, maxReplicas: 4, targetRequestsPerSecond: 10, scaleToZeroAfter: Duration.minutes(10) });
+    const lines = g.platform.platformCostEstimate().lines;
+    const bounds = lineOf(lines, 'acme/prod/bounds');
+    expect(bounds.nodeHours.expected).toBe(0);
+    expect(bounds.inputs.traffic).toMatch(/^daily hourly profile .* \(costAssumptions\.defaultTraffic\), not simulated$/);
+    expect(bounds.notes).toContain('bounds only: expected = min replicas always on');
+    expect(bounds.notes[0]).toMatch(/^traffic not simulated: requestLatency is unknown/);
+    // The RPS-scaled endpoint uses the default traffic: the same 2 nodes × 141 min a day as above.
+    expect(lineOf(lines, 'acme/prod/byrps').nodeHours.expected).toBeCloseTo(2 * (141 / 60) * (730 / 24), 6);
   });
 
   test('Standard mode (KEDA) scales on the threshold itself: no target utilization', () => {

@@ -6,7 +6,8 @@ import { expectConfigError } from './support';
 import { Capacity } from '../../lib/core/capacity';
 import { Duration } from '../../lib/core/duration';
 import { CostLine } from '../../lib/cost/cost-line';
-import { Checkpointing, RetrainTrigger, SageMakerTarget, TrainingPipeline, TrainingStage } from '../../lib/training';
+import { ModelSource, ServerlessInferenceEndpoint, ServingRuntime } from '../../lib/serving';
+import { Checkpointing, Gate, RetrainTrigger, SageMakerTarget, TrainingPipeline, TrainingStage } from '../../lib/training';
 import { fixture } from '../cost/support';
 
 /** g6.xlarge On-Demand list price (catalog, us-east-1), USD per hour. */
@@ -25,6 +26,9 @@ describe('on a cluster: one usage line per stage on a pool', () => {
   const f = fixture();
   // 0–4 × g6.xlarge (one L4 each), on-demand.
   const l4 = f.pool('l4', { minNodes: 0, maxNodes: 4 });
+  const recs = new ServerlessInferenceEndpoint(f.cluster, 'recs', {
+    pool: l4, model: ModelSource.s3('s3://acme-models/recs/', { sizeGiB: 4 }), runtime: ServingRuntime.TRITON, maxReplicas: 2, targetRequestsPerSecond: 10,
+  });
   const pipeline = new TrainingPipeline(f.cluster, 'recs-train', {
     stages: [
       TrainingStage.preprocess('prep', { image: 'ghcr.io/acme/prep:1.0', expectedDuration: Duration.minutes(20) }),
@@ -33,6 +37,8 @@ describe('on a cluster: one usage line per stage on a pool', () => {
     ],
     // 1 scheduled run + 3 expected new-data runs = 4 runs a month.
     triggers: [MONTHLY, RetrainTrigger.onNewObjects({ uri: 's3://acme-data/recs/raw/', expectedRunsPerMonth: 3 })],
+    gates: [Gate.metric('ndcg@10', '>=', 0.31)],
+    promoteTo: recs,
   });
   new TrainingPipeline(f.cluster, 'by-hand', {
     stages: [TrainingStage.train('train', { image: 'ghcr.io/acme/train:1.0', pool: l4, expectedDuration: Duration.hours(2) })],
@@ -58,6 +64,13 @@ describe('on a cluster: one usage line per stage on a pool', () => {
     expect(evaluate.inputs.duration).toBe('unknown (at most its timeout, 6 hours)');
     expect(evaluate.notes.join('\n')).toContain('duration of a run unknown: the expected usage is not estimated (0 node-hours here, not a guess); '
       + 'at most 24 node-hours a month (USD 19.32) if every run lasts its timeout (6 hours); set expectedDuration on stage "eval"');
+  });
+
+  test('the platform diagram draws the pipeline on its pool and promoting to the endpoint', () => {
+    const diagram = f.platform._guardrails.diagram();
+    const id = (label: string) => new RegExp(`\\s(n\\d+)\\S*"${label}`).exec(diagram)![1];
+    expect(diagram).toContain(`${id('pipeline recs-train')} -->|runs on| ${id('GPU pool l4')}`);
+    expect(diagram).toContain(`${id('pipeline recs-train')} -->|promotes to| ${id('endpoint recs')}`);
   });
 
   test('the CPU stage is named as not priced', () => {
