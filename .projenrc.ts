@@ -70,7 +70,7 @@ const project = new typescript.TypeScriptProject({
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'scripts'],
     prettier: false,
-    fix: false,
+    commandOptions: { fix: false },
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', 'cdktf.out/', 'dist/', '.gen/'],
   },
   tsconfig: {
