@@ -1,5 +1,5 @@
 /**
- * `npm run bench [runs]`: synthesize every example, each run in a fresh process running its
+ * `npm run bench [runs] [example...]`: synthesize every example, each run in a fresh process running its
  * cdktf.json app command (what `cdktf synth` runs), and the plain-cdktf floor of the same
  * resources (scripts/floors/<example>.ts: per-resource provider imports, no library code), built
  * and run the same way. Prints one JSON line per program: median wall time and peak RSS over the
@@ -17,6 +17,8 @@ import { appEnv, listExamples, ROOT } from './examples';
 import { readOutdir, resourceCounts } from '../test/support/synth';
 
 const runs = Number(process.argv[2] ?? 5);
+/** Optional: only these examples (`npm run bench 5 hybrid-platform quickstart`). */
+const only = process.argv.slice(3);
 const reporter = path.join(__dirname, 'rss-reporter.cjs');
 const GNU_TIME = '/usr/bin/time';
 const useGnuTime = spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
@@ -67,7 +69,7 @@ function floorCommand(file: string): string {
   return `esbuild ${file} --bundle --platform=node --packages=external --log-level=warning --outfile=.app/floor.js && node .app/floor.js`;
 }
 
-for (const ex of listExamples()) {
+for (const ex of listExamples().filter((e) => only.length === 0 || only.includes(e.name))) {
   const result = bench(`example:${ex.name}`, ex.app, ex.dir);
   const floorFile = path.join(ROOT, 'scripts', 'floors', `${ex.name}.ts`);
   const { counts, ...printable } = result;
