@@ -44,3 +44,61 @@ export function envVar(name: string, value: string): Record<string, unknown> {
 export function envFromField(name: string, fieldPath: string): Record<string, unknown> {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
+
+/** Options of {@link queueDrainScaledJob}. */
+export interface QueueDrainScaledJobOptions {
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels of the ScaledJob. */
+  readonly labels: Record<string, string>;
+  /** Labels of its pods. @default - the ScaledJob's labels */
+  readonly podLabels?: Record<string, string>;
+  readonly serviceAccountName: string;
+  /** Steps that run in order before `finally` (init containers), sharing `/work`. */
+  readonly steps: Array<Record<string, unknown>>;
+  /** The last container (runs only when every step succeeded). */
+  readonly last: Record<string, unknown>;
+  readonly queueUrl: string;
+  readonly region: string;
+  /** Name of the KEDA TriggerAuthentication for SQS. */
+  readonly authentication: string;
+}
+
+/**
+ * A KEDA ScaledJob that runs ONE job at a time while an SQS queue has messages: a burst of
+ * messages becomes one run, whose steps share an emptyDir at `/work`.
+ */
+export function queueDrainScaledJob(o: QueueDrainScaledJobOptions): KubernetesObject {
+  return {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledJob',
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+    spec: {
+      pollingInterval: 30,
+      maxReplicaCount: 1,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 5,
+      jobTargetRef: {
+        backoffLimit: 2,
+        activeDeadlineSeconds: 600,
+        template: {
+          metadata: { labels: o.podLabels ?? o.labels },
+          spec: {
+            serviceAccountName: o.serviceAccountName,
+            automountServiceAccountToken: true,
+            restartPolicy: 'Never',
+            securityContext: restrictedPodSecurityContext(),
+            volumes: [{ name: 'work', emptyDir: {} }],
+            initContainers: o.steps,
+            containers: [o.last],
+          },
+        },
+      },
+      triggers: [{
+        type: 'aws-sqs-queue',
+        authenticationRef: { name: o.authentication },
+        metadata: { queueURL: o.queueUrl, queueLength: '1', awsRegion: o.region, scaleOnInFlight: 'false' },
+      }],
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { envFromField, envVar, restrictedPodSecurityContext, roleBindingObject, roleObject, RbacRule } from './k8s-objects';
+import { envFromField, envVar, queueDrainScaledJob, restrictedPodSecurityContext, roleBindingObject, roleObject, RbacRule } from './k8s-objects';
 import type { PipelinePlan, TrainingPipeline, TrainingPipelineProps } from './pipeline';
 import { withSlash } from './pipeline';
 import { rolloutOnServingCluster } from './promotion';
@@ -491,40 +491,20 @@ function newDataTrigger(p: TrainingPipeline, cluster: ICluster, c: TriggerContex
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     securityContext: restrictedContainerSecurityContext({ runAsUser: TOOL_UID }),
   });
-  c.emit('ScaledJob', {
-    apiVersion: 'keda.sh/v1alpha1',
-    kind: 'ScaledJob',
-    metadata: { name: `${c.name}-on-new-data`, namespace: c.ns, labels: c.labels },
-    spec: {
-      pollingInterval: 30,
-      // One drain at a time: a burst of new files becomes one run, not one run per file.
-      maxReplicaCount: 1,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 5,
-      jobTargetRef: {
-        backoffLimit: 2,
-        activeDeadlineSeconds: 600,
-        template: {
-          metadata: { labels: { ...c.labels, [STAGE_LABEL]: 'trigger' } },
-          spec: {
-            serviceAccountName: c.sa,
-            automountServiceAccountToken: true,
-            restartPolicy: 'Never',
-            securityContext: restrictedPodSecurityContext(),
-            volumes: [{ name: 'work', emptyDir: {} }],
-            initContainers: [
-              toolContainer('drain-queue', c.images.awsCli, ['/bin/sh', '-c', DRAIN_SCRIPT], [envVar('WORKFLOW_JSON', JSON.stringify(workflow))]),
-              toolContainer('create-run', c.images.kubectl, ['kubectl', 'create', '--filename', '/work/workflow.json'], [], false),
-            ],
-            containers: [toolContainer('delete-messages', c.images.awsCli, ['/bin/sh', '-c', DELETE_SCRIPT])],
-          },
-        },
-      },
-      triggers: [{
-        type: 'aws-sqs-queue',
-        authenticationRef: { name: auth },
-        metadata: { queueURL: queue.url, queueLength: '1', awsRegion: region, scaleOnInFlight: 'false' },
-      }],
-    },
-  });
+  // One drain at a time: a burst of new files becomes one run, not one run per file.
+  c.emit('ScaledJob', queueDrainScaledJob({
+    name: `${c.name}-on-new-data`,
+    namespace: c.ns,
+    labels: c.labels,
+    podLabels: { ...c.labels, [STAGE_LABEL]: 'trigger' },
+    serviceAccountName: c.sa,
+    steps: [
+      toolContainer('drain-queue', c.images.awsCli, ['/bin/sh', '-c', DRAIN_SCRIPT], [envVar('WORKFLOW_JSON', JSON.stringify(workflow))]),
+      toolContainer('create-run', c.images.kubectl, ['kubectl', 'create', '--filename', '/work/workflow.json'], [], false),
+    ],
+    last: toolContainer('delete-messages', c.images.awsCli, ['/bin/sh', '-c', DELETE_SCRIPT]),
+    queueUrl: queue.url,
+    region,
+    authentication: auth,
+  }));
 }

@@ -1,6 +1,6 @@
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { envVar, restrictedPodSecurityContext, roleBindingObject, roleObject } from './k8s-objects';
+import { envVar, queueDrainScaledJob, roleBindingObject, roleObject } from './k8s-objects';
 import type { PipelinePlan } from './pipeline';
 import { ROLLOUT_RECEIVE_SCRIPT, DELETE_SCRIPT } from './scripts';
 import { BucketEvents } from '../aws/bucket-events';
@@ -100,40 +100,19 @@ class ModelRollout extends Construct {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
       securityContext: restrictedContainerSecurityContext({ runAsUser: TOOL_UID }),
     });
-    emit('ScaledJob', {
-      apiVersion: 'keda.sh/v1alpha1',
-      kind: 'ScaledJob',
-      metadata: { name, namespace: ns, labels },
-      spec: {
-        pollingInterval: 30,
-        maxReplicaCount: 1,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 5,
-        jobTargetRef: {
-          backoffLimit: 2,
-          activeDeadlineSeconds: 600,
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: name,
-              automountServiceAccountToken: true,
-              restartPolicy: 'Never',
-              securityContext: restrictedPodSecurityContext(),
-              volumes: [{ name: 'work', emptyDir: {} }],
-              initContainers: [
-                container('receive', plan.images.awsCli, ['/bin/sh', '-c', ROLLOUT_RECEIVE_SCRIPT], [envVar('PATCH_TEMPLATE', patch)], true),
-                container('patch', plan.images.kubectl, ['kubectl', 'patch', 'inferenceservice', isvc, '--namespace', ns, '--type', 'merge', '--patch-file', '/work/patch.json'], [], false),
-              ],
-              containers: [container('delete-message', plan.images.awsCli, ['/bin/sh', '-c', DELETE_SCRIPT], [], true)],
-            },
-          },
-        },
-        triggers: [{
-          type: 'aws-sqs-queue',
-          authenticationRef: { name: auth },
-          metadata: { queueURL: queue.url, queueLength: '1', awsRegion: region, scaleOnInFlight: 'false' },
-        }],
-      },
-    });
+    emit('ScaledJob', queueDrainScaledJob({
+      name,
+      namespace: ns,
+      labels,
+      serviceAccountName: name,
+      steps: [
+        container('receive', plan.images.awsCli, ['/bin/sh', '-c', ROLLOUT_RECEIVE_SCRIPT], [envVar('PATCH_TEMPLATE', patch)], true),
+        container('patch', plan.images.kubectl, ['kubectl', 'patch', 'inferenceservice', isvc, '--namespace', ns, '--type', 'merge', '--patch-file', '/work/patch.json'], [], false),
+      ],
+      last: container('delete-message', plan.images.awsCli, ['/bin/sh', '-c', DELETE_SCRIPT], [], true),
+      queueUrl: queue.url,
+      region,
+      authentication: auth,
+    }));
   }
 }
