@@ -22,6 +22,7 @@
  * with {@link ServingRuntime.custom}.
  */
 import { ConfigError } from '../core/errors';
+import type { KServeRuntimeSpec } from '../kubernetes/kserve-endpoint';
 
 /** The image that keeps pre-pulled images in use on a node (pause container). @internal */
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
@@ -77,21 +78,9 @@ export interface KServeClusterRuntimeOptions {
   readonly protocolVersion?: string;
 }
 
-/** Internal description of a runtime. */
-interface RuntimeSpec {
-  readonly name: string;
-  readonly image?: string;
-  readonly clusterServingRuntime?: string;
-  readonly modelFormat: string;
-  readonly modelFormatVersion?: string;
-  readonly protocolVersions: string[];
-  readonly protocolVersion?: string;
-  readonly args: string[];
-  readonly env: Record<string, string>;
+/** Internal description of a runtime: what KServe needs, plus what scaling and estimates need. */
+interface RuntimeSpec extends KServeRuntimeSpec {
   readonly requiresGpu: boolean;
-  readonly port: number;
-  readonly runAsUser?: number;
-  readonly sharedMemory: boolean;
   /** Gauges summed into in-flight requests per pod. */
   readonly concurrencyMetrics: string[];
   readonly requestCountMetric?: string;
