@@ -291,7 +291,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
   }
 
   public resourceFlavor(): string {
-    return ensureResourceFlavor(this.cluster, this, `${this.poolName}-${this.capacity.kind}`, this.nodeSelector, this.tolerations);
+    return ensureResourceFlavor(this.cluster, this, flavorName(this.poolName, this.capacity.kind), this.nodeSelector, this.tolerations);
   }
 
   /**
@@ -358,11 +358,16 @@ class ExistingGpuNodes extends Construct implements IGpuNodePool, ICostSource {
   }
 
   public resourceFlavor(): string {
-    return ensureResourceFlavor(this.cluster, this, `${this.poolName}-${this.capacity.kind}`, this.nodeSelector, this.tolerations);
+    return ensureResourceFlavor(this.cluster, this, flavorName(this.poolName, this.capacity.kind), this.nodeSelector, this.tolerations);
   }
 
   /** Existing nodes: no cloud cost is estimated (one zero line that says so). */
   public costEstimate(assumptions: CostAssumptions): CostLine[] {
     return estimatePoolCost(this, assumptions);
   }
+}
+
+/** `<pool>-<capacity>`, without repeating the capacity when the pool's name already ends with it. */
+function flavorName(poolName: string, capacityKind: string): string {
+  return poolName.endsWith(`-${capacityKind}`) || poolName === capacityKind ? poolName : `${poolName}-${capacityKind}`;
 }

@@ -472,7 +472,9 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       const cacheModel = ws !== undefined && !!pool && cacheable && props.model.sizeGiB !== undefined && !props.previousModel
         && (ws.cacheModel ?? true);
       if (ws && pool && ws.cacheModel === undefined && !cacheModel) {
-        Annotations.of(this).addInfo(`warm start without a model cache: ${props.model.sizeGiB === undefined ? 'the model size is unknown (set sizeGiB)' : `a ${props.model.kind} model is not cached`}`);
+        const why = props.model.sizeGiB === undefined ? 'the model size is unknown (set sizeGiB)'
+          : props.previousModel ? 'a canary is running (the cache holds one version)' : `a ${props.model.kind} model is not cached`;
+        Annotations.of(this).addInfo(`warm start without a model cache: ${why}`);
       }
       if (ws?.prePullImage === true && (!pool || !props.runtime.image)) {
         throw new ConfigError(path, 'warmStart.prePullImage', true, !pool ? 'a pool whose nodes get the image (CPU endpoints run on shared nodes)' : `a runtime with a known image (${props.runtime.name} is a ClusterServingRuntime chosen by its chart)`);

@@ -1,4 +1,4 @@
-import { Accelerator, AiPlatform, GpuNodePool, GpuSharing, GpuStack, MigStrategy } from '../../lib';
+import { Accelerator, AiPlatform, Capacity, GpuNodePool, GpuSharing, GpuStack, MigStrategy } from '../../lib';
 import { resourcesOf, synthApp, testApp } from '../support/synth';
 
 const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
@@ -44,4 +44,12 @@ describe('GPU stack', () => {
     expect(() => new GpuNodePool(cluster, 'b', { accelerator: Accelerator.NVIDIA_A100_80GB, maxNodes: 1, sharing: GpuSharing.mig('1g.10gb', { strategy: MigStrategy.MIXED }) }))
       .toThrow(/acme\/prod\/b: invalid sharing: received "MIG strategy mixed".*\(single, set by acme\/prod\/a\)/);
   });
+});
+
+test('Kueue flavor names do not repeat the capacity the pool is named after', () => {
+  const cluster = new AiPlatform(testApp(), 'acme').addEksCluster('prod', base);
+  const spot = new GpuNodePool(cluster, 'l40s-spot', { accelerator: Accelerator.NVIDIA_L40S, maxNodes: 1, capacity: Capacity.spot() });
+  const od = new GpuNodePool(cluster, 'l40s', { accelerator: Accelerator.NVIDIA_L40S, maxNodes: 1 });
+  expect(spot.resourceFlavor()).toBe('l40s-spot');
+  expect(od.resourceFlavor()).toBe('l40s-on-demand');
 });
