@@ -17,7 +17,7 @@ import { App } from 'cdktf';
 import {
   Accelerator, AiPlatform, Capacity, Checkpointing, Duration, ExistingWorkloadIdentity, Gate, GpuNodePool, GpuSharing, KubernetesVersion,
   ModelSource, NodeProvisioner, RetrainTrigger, ServerlessInferenceEndpoint, ServingRuntime, StateBackend, TrainingPipeline, TrainingStage,
-  WarmStart,
+  TrafficProfile, WarmStart,
 } from 'cdktf-ai-infra';
 
 const app = new App();
@@ -89,6 +89,11 @@ const recs = new ServerlessInferenceEndpoint(prod, 'recs', {
   // Warm start: the model is cached on the pool's node disks and Triton's image is pre-pulled, so a
   // replica on a running node skips the download; a new revision deploys without starting a replica.
   warmStart: WarmStart.of({ initialScale: 0 }),
+  // For the cost report: a weekday of requests per second by hour (UTC), quiet at night, peaks at
+  // lunch and in the evening; with ~200 ms per request, 8 in flight is ~40 rps per replica. The
+  // report compares scale to zero with fixed provisioning at peak and a warm minimum of one.
+  traffic: TrafficProfile.hourly([0, 0, 0, 0, 0, 0, 2, 10, 25, 30, 35, 60, 120, 80, 40, 35, 40, 60, 150, 180, 120, 60, 15, 2]),
+  requestLatency: Duration.millis(200),
 });
 
 // ---------------------------------------------------------------------------------------------
