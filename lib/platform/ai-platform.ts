@@ -208,6 +208,7 @@ export class AiPlatform extends Construct {
     // Loaded on first use: a program without EKS never loads the AWS bindings.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { EksCluster: Eks } = require('../aws/eks-cluster') as typeof import('../aws/eks-cluster');
+    this.checkNewClusterId(id);
     return new Eks(this, id, props);
   }
 
@@ -216,9 +217,18 @@ export class AiPlatform extends Construct {
    * workloads stacks only, reached through a kubeconfig or credentials supplied at apply time.
    */
   public addExistingCluster(id: string, props: ExistingClusterProps = {}): ExistingCluster {
+    this.checkNewClusterId(id);
     const cluster = new ExistingCluster(this, id, props);
     if (this.monitoring) enableMonitoring(cluster, this.monitoring);
     return cluster;
+  }
+
+  /** A cluster id must be new within the platform (ids name the stacks). */
+  private checkNewClusterId(id: string): void {
+    if (this.node.tryFindChild(id)) {
+      const taken = this.node.children.map((c) => c.node.id).join(', ');
+      throw new ConfigError(`${this.node.path}/${id}`, 'id', id, `a cluster id not used yet in platform ${this.platformName} (taken: ${taken}); it names the cluster's stacks`);
+    }
   }
 
   /** Checks `region` against {@link AiPlatformProps.allowedRegions}. */

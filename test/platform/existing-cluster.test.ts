@@ -155,3 +155,10 @@ describe('ExistingCluster', () => {
     });
   });
 });
+
+test('throws when a cluster id is used twice in a platform', () => {
+  const { platform: p } = platform();
+  p.addExistingCluster('lab');
+  expect(() => p.addExistingCluster('lab')).toThrow(/acme\/lab: invalid id: received "lab"; expected a cluster id not used yet in platform acme \(taken: lab\)/);
+  expect(() => p.addEksCluster('lab', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] })).toThrow(/invalid id: received "lab"/);
+});
