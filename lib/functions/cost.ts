@@ -9,7 +9,7 @@ import { CostAssumptions, round } from '../cost/assumptions';
 import { CostCategories, CostLine, CostLineKinds, CostScenario, PurchaseOptions } from '../cost/cost-line';
 import { estimatePipelineCost } from '../cost/pipeline-cost';
 import { PRICE_SOURCE } from '../cost/prices';
-import { computedRuns, RunFacts, withUnknowns } from '../training/cost';
+import { computedRuns, RunFacts, withUnknowns } from '../cost/runs';
 
 /** What a function's cost estimate reads (fixed at construction). @internal */
 export interface FunctionCostSpec {

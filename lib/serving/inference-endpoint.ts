@@ -719,6 +719,8 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
     const variants: SageMakerVariantModel[] = this.canaryPercent < 100
       ? [variantModel(this.model, model, 'canary', this.canaryPercent, 'model'), variantModel(this.previousModel!, previous, 'stable', 100 - this.canaryPercent, 'previousModel')]
       : [variantModel(this.model, model, 'AllTraffic', 1, 'model')];
+    // What both SageMaker targets share.
+    const common = { region: region!, name, image, imageRepositoryArn, environment: { ...(o.environment ?? {}) }, variants, readLocations: readable };
 
     let spec: SageMakerEndpointSpec;
     let realisation: string;
@@ -747,13 +749,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
         throw new ConfigError(path, 'canaryPercent', this.canaryPercent, 'no canary on a SageMaker serverless endpoint (it has a single production variant); use ServingTarget.sagemakerAsync or KServe for canaries');
       }
       spec = {
-        region: region!,
-        name,
-        image,
-        imageRepositoryArn,
-        environment: { ...(o.environment ?? {}) },
-        variants,
-        readLocations: readable,
+        ...common,
         serverless: { memorySizeMiB: s.memorySizeMiB, maxConcurrency, provisionedConcurrency: s.provisionedConcurrency },
       };
       realisation = EndpointRealisations.SAGEMAKER_SERVERLESS;
@@ -782,13 +778,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
         throw new ConfigError(path, 'coldStartDeadline', this.coldStartDeadline.toString(), 'a duration from 60 s to 1 h (SageMaker\'s container start-up and model download timeouts)');
       }
       spec = {
-        region: region!,
-        name,
-        image,
-        imageRepositoryArn,
-        environment: { ...(o.environment ?? {}) },
-        variants,
-        readLocations: readable,
+        ...common,
         async: {
           instanceType: a.instanceType,
           minInstances: this.minReplicas,
