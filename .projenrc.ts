@@ -62,6 +62,8 @@ const project = new typescript.TypeScriptProject({
       // Two workers on two cores: Terraform plans (child processes) overlap with schema checks.
       maxWorkers: 2,
       moduleNameMapper: { '^cdktf-ai-infra$': '<rootDir>/lib/index.ts' },
+      // Builds dist/index.js first: the example tests run the examples' app commands, which load it.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
       testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
       watchPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
     },
@@ -74,11 +76,13 @@ const project = new typescript.TypeScriptProject({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', 'cdktf.out/', 'dist/', '.gen/'],
   },
   tsconfig: {
-    // Examples import the package by its name, as a user would; tsx, tsc and jest map it to lib/.
-    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, paths: { 'cdktf-ai-infra': ['./lib/index.ts'] } },
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
   },
   tsconfigDev: {
-    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
+    // Examples import the package by its name, as a user would: the type-check maps it to lib/
+    // (jest maps it too). Not in tsconfig.json: esbuild reads that one, and the examples' app
+    // commands must leave the package external (Node resolves it to dist/, as in a user's project).
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, emitDeclarationOnly: false, paths: { 'cdktf-ai-infra': ['../lib/index.ts'] } },
     include: ['../lib/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
   },
   gitignore: ['cdktf.out/', '.app/', 'docs/api/', '.scratch-*/', '.terraform/', '.terraform.lock.hcl', '*.tfstate*', 'coverage/', '.bench/'],
@@ -91,16 +95,43 @@ const barrels = ['aws', 'kubernetes', 'helm'].flatMap((p) => [
   `@cdktf/provider-${p}`, `@cdktf/provider-${p}/lib`, `@cdktf/provider-${p}/lib/index`,
 ]);
 project.eslint?.addPlugins('jest');
+// Resolve `cdktf-ai-infra` in the examples as the type-check does (test/tsconfig.json maps it to lib/).
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', './test/tsconfig.json');
 project.eslint?.addRules({
   'no-restricted-imports': ['error', { paths: barrels.map((name) => ({ name, message: barrelMessage })) }],
   // The same for require() (lazy loading must stay per resource too).
   'no-restricted-modules': ['error', { paths: barrels.map((name) => ({ name, message: barrelMessage })) }],
+  // Output must not depend on the machine's locale (and ICU start-up costs ~15 ms at synth).
+  'no-restricted-properties': ['error', { property: 'localeCompare', message: 'Compare in code-point order (byKey in lib/core/naming.ts): synthesized output must not depend on the locale.' }],
   'jest/valid-expect': 'error',
   'jest/no-disabled-tests': 'error',
   'jest/no-focused-tests': 'error',
 });
 
+// The package is one bundled CommonJS file (dist/index.js; cdktf, constructs and the providers stay
+// external, so provider classes are still loaded per resource and lazily) plus tsc's declarations.
+// One file loads faster than ~130 modules, and it is what a user's app command runs from
+// node_modules. `exports` also lets the examples import the package by its own name
+// (Node's package self-reference), so their app commands bundle only main.ts, as a user's do.
+const bundleTask = project.addTask('bundle', {
+  description: 'Bundle the library into dist/index.js (esbuild; dependencies external)',
+  exec: 'esbuild lib/index.ts --bundle --platform=node --target=node20 --format=cjs --packages=external --sourcemap --log-level=warning --outfile=dist/index.js',
+});
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './package.json': './package.json',
+});
+// `npm ci` / `npm install` in a clone builds the bundle, so the examples synthesize right away.
+project.package.setScript('prepare', 'npm run bundle');
+project.compileTask.reset('tsc --build');
+project.compileTask.spawn(bundleTask);
+// tsc writes only the declarations: the JavaScript is the bundle.
+project.tsconfig?.file.addOverride('compilerOptions.emitDeclarationOnly', true);
+project.tsconfig?.file.addOverride('compilerOptions.inlineSourceMap', false);
+project.tsconfig?.file.addOverride('compilerOptions.inlineSources', false);
+
 // Tasks users and CI run. `npm test` = type-check + jest (unit, schema, offline terraform) + eslint.
+
 project.addTask('example', {
   description: 'Synthesize the flagship example offline and print a summary',
   exec: 'node --import tsx scripts/example.ts',

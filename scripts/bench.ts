@@ -13,9 +13,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { appEnv, listExamples, ROOT } from './examples';
+import { appEnv, bundleLibrary, listExamples, ROOT } from './examples';
 import { readOutdir, resourceCounts } from '../test/support/synth';
 
+bundleLibrary(); // measure the library as it is now
 const runs = Number(process.argv[2] ?? 5);
 /** Optional: only these examples (`npm run bench 5 hybrid-platform quickstart`). */
 const only = process.argv.slice(3);

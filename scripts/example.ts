@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { appEnv, exampleInfo, FLAGSHIP } from './examples';
+import { appEnv, bundleLibrary, exampleInfo, FLAGSHIP } from './examples';
 import { readOutdir, resourceCounts } from '../test/support/synth';
 
+bundleLibrary(); // the example loads the library from dist/
 const name = process.argv[2] ?? FLAGSHIP;
 const example = exampleInfo(name);
 const outdir = path.join(example.dir, 'cdktf.out');

@@ -1,4 +1,5 @@
 /** Shared by `npm run example` and `npm run bench`: where the examples are and how to run them. */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -21,6 +22,19 @@ export interface ExampleInfo {
 export function appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const bin = path.join(ROOT, 'node_modules', '.bin');
   return { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, CHECKPOINT_DISABLE: '1', ...extra };
+}
+
+/**
+ * Build the library bundle (dist/index.js) the examples' app commands load: inside this repository
+ * the examples import `cdktf-ai-infra` by name and Node resolves it to the package itself
+ * (package.json `exports`), as it would in a project that installed it.
+ */
+export function bundleLibrary(): void {
+  // The command is the projen task's (one place: .projenrc.ts), run without npm's start-up.
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8'));
+  const command: string = tasks.tasks.bundle.steps[0].exec;
+  const r = spawnSync(command, { cwd: ROOT, shell: true, encoding: 'utf8', env: appEnv() });
+  if (r.status !== 0) throw new Error(`"${command}" failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 export function listExamples(): ExampleInfo[] {

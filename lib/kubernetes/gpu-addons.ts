@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Charts } from './charts';
 import { AddonsScope, HelmAddon } from './helm-addon';
 import { ConfigError } from '../core/errors';
+import { byKey } from '../core/naming';
 import type { ICluster } from '../platform/cluster';
 
 /**
@@ -78,7 +79,7 @@ export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
       gfd: { enabled: false },
       config: {
         default: 'exclusive',
-        map: Object.fromEntries([...this.configs.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, JSON.stringify(v)])),
+        map: Object.fromEntries([...this.configs.entries()].sort(byKey).map(([k, v]) => [k, JSON.stringify(v)])),
       },
     }));
   }
@@ -119,7 +120,7 @@ export class GpuOperator extends HelmAddon implements NvidiaGpuSoftware {
           create: true,
           name: 'cdktf-ai-infra-device-plugin',
           default: 'exclusive',
-          data: Object.fromEntries([...this.configs.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, JSON.stringify(v)])),
+          data: Object.fromEntries([...this.configs.entries()].sort(byKey).map(([k, v]) => [k, JSON.stringify(v)])),
         },
       },
       migManager: { enabled: true },

@@ -6,6 +6,7 @@
 import { Charts } from './charts';
 import type { KubernetesObject } from './manifest';
 import { restrictedContainerSecurityContext } from './objects';
+import { byKey } from '../core/naming';
 
 /** Knative Serving version the operator installs (the operator chart's app version, pinned in the CR). */
 export const KNATIVE_SERVING_VERSION = Charts.KNATIVE_OPERATOR.version.replace(/^v/, '');
@@ -92,7 +93,7 @@ export interface ServingRuntimeInput {
 
 /** A namespaced `serving.kserve.io/v1alpha1` ServingRuntime holding one pinned server image. */
 export function servingRuntimeObject(i: ServingRuntimeInput): KubernetesObject {
-  const env = Object.entries(i.env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+  const env = Object.entries(i.env).sort(byKey).map(([name, value]) => ({ name, value }));
   return {
     apiVersion: 'serving.kserve.io/v1alpha1',
     kind: 'ServingRuntime',
@@ -211,7 +212,7 @@ export function scaledObjectObject(i: ScaledObjectInput): KubernetesObject {
 /** Node selector terms matching every label of `selector` (one term: all labels must match). */
 function nodeSelectorTerm(selector: Record<string, string>): Record<string, unknown> {
   return {
-    matchExpressions: Object.entries(selector).sort(([a], [b]) => a.localeCompare(b))
+    matchExpressions: Object.entries(selector).sort(byKey)
       .map(([key, value]) => ({ key, operator: 'In', values: [value] })),
   };
 }

@@ -20,6 +20,7 @@ import { AddonsScope, HelmAddon } from './helm-addon';
 import { knativeServingObject, KNATIVE_SERVING_NAMESPACE, localModelNodeGroupObject } from './kserve-objects';
 import { emitManifest } from './manifest';
 import { namespaceObject } from './objects';
+import { byKey } from '../core/naming';
 import type { ICluster } from '../platform/cluster';
 
 /** Toleration in Kubernetes spelling. */
@@ -203,7 +204,7 @@ export class KServeLocalModel extends HelmAddon {
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
                   nodeSelectorTerms: pools.map((p) => ({
-                    matchExpressions: Object.entries(p.nodeSelector).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
+                    matchExpressions: Object.entries(p.nodeSelector).sort(byKey).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
                   })),
                 },
               },

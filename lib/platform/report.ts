@@ -78,6 +78,7 @@ export class PlatformGuardrails {
   private readonly writeReport: boolean;
   private estimate?: PlatformCostEstimate;
   private prepared = false;
+  private ordered?: TerraformStack[];
 
   constructor(private readonly platform: IConstruct & { readonly platformName: string }, props: GuardrailsProps) {
     const p = platform.node.path;
@@ -250,7 +251,11 @@ export class PlatformGuardrails {
 
   /** The platform's stacks in the order the App synthesizes them. */
   private orderedStacks(): TerraformStack[] {
-    return App.of(this.platform).node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c) && this.stacks.includes(c));
+    // Fixed once synthesis has begun (no stack is added while stacks synthesize): walk the tree once.
+    if (this.prepared && this.ordered) return this.ordered;
+    const ordered = App.of(this.platform).node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c) && this.stacks.includes(c));
+    if (this.prepared) this.ordered = ordered;
+    return ordered;
   }
 
   /** `''` for the only platform of the App, else `<platform>.` so that platforms do not overwrite each other. */

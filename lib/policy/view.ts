@@ -5,9 +5,9 @@
  */
 import {
   DefaultTokenResolver, StringConcat, TerraformBackend, TerraformDataSource, TerraformElement,
-  TerraformProvider, TerraformResource, TerraformStack, Tokenization,
+  TerraformProvider, TerraformResource, TerraformStack, Token, Tokenization,
 } from 'cdktf';
-import type { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { isObject } from './k8s';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -169,13 +169,49 @@ export function isReadByRules(node: IConstruct): boolean {
   return /Statement|policy_arn|PolicyArn|policyArn|AdministratorAccess/.test(raw);
 }
 
+/**
+ * `Tokenization.resolve(value)` in `stack`, with the same result, but plain data is copied as it
+ * is and only the parts that may hold a token go through cdktf's resolver. cdktf resolves every
+ * string, key and number of a value through fresh resolution contexts and several regular
+ * expressions; most of what the rules read (Kubernetes objects, above all) is plain data, and the
+ * checks resolved it for the third time in a synth (after cdktf's prepare and before its write).
+ * A subtree is handed to cdktf as soon as it may hold a token: an IResolvable, a string with `{`
+ * (string, list and map token markers) or with the text of an encoded number, an encoded number,
+ * a key that may be a token. test/policy/view.test.ts checks the equivalence on every element of
+ * the examples. @internal
+ */
+export function resolveForRules(stack: TerraformStack, value: unknown): any {
+  const cdktf = (x: unknown) => Tokenization.resolve(x, { scope: stack, resolver: RESOLVER });
+  const mayHoldToken = (str: string) => str.includes('{') || /e\+\d/.test(str);
+  const walk = (x: unknown): unknown => {
+    if (x === null || x === undefined) return x;
+    if (typeof x === 'string') return mayHoldToken(x) ? cdktf(x) : x;
+    if (typeof x === 'number') return Token.isUnresolved(x) ? cdktf(x) : x;
+    if (typeof x !== 'object' || x instanceof Date) return typeof x === 'function' ? cdktf(x) : x;
+    if (Array.isArray(x)) {
+      if (x.some((e) => (typeof e === 'string' && mayHoldToken(e)) || (typeof e === 'number' && Token.isUnresolved(e)))) return cdktf(x);
+      return x.map(walk).filter((e) => e !== undefined);
+    }
+    if (Tokenization.isResolvable(x) || Construct.isConstruct(x)) return cdktf(x); // a construct: cdktf's error
+    const keys = Object.keys(x);
+    if (keys.some(mayHoldToken)) return cdktf(x);
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const v = walk((x as Record<string, unknown>)[k]);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  };
+  return walk(value);
+}
+
 function resolveElement(stack: TerraformStack, node: IConstruct): ResolvedElement | undefined {
   const readable = node instanceof TerraformResource || node instanceof TerraformDataSource
     || node instanceof TerraformProvider || node instanceof TerraformBackend;
   if (!readable) return undefined;
   let tf: any;
   try {
-    tf = Tokenization.resolve((node as TerraformElement).toTerraform(), { scope: stack, resolver: RESOLVER });
+    tf = resolveForRules(stack, (node as TerraformElement).toTerraform());
   } catch {
     return undefined; // an element that cannot render now fails synth on its own, with a better message
   }
