@@ -14,7 +14,6 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { App, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
@@ -22,7 +21,7 @@ import { managedPolicyArn, trustPolicy } from './arn';
 import { BucketEvents } from './bucket-events';
 import type { EksCluster } from './eks-cluster';
 import { secureLaunchTemplate } from './node-infra';
-import { secureQueue } from './storage';
+import { ruleDeadLetterQueue, secureQueue } from './storage';
 import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { FunctionEnvironment } from '../functions/environment';
@@ -278,24 +277,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       resources: [jobQueue.arn, jobDefinition.arnPrefix, `${jobDefinition.arnPrefix}:*`],
     }]),
   });
-  const { queue: deadLetter } = secureQueue(scope, 'EventsDeadLetterQueue', {
-    name: joinName([spec.baseName, 'events-dlq'], 80),
-    messageRetentionSeconds: 1209600,
-  });
-  new SqsQueuePolicy(scope, 'EventsDeadLetterQueuePolicy', {
-    queueUrl: deadLetter.url,
-    policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{
-        Sid: 'AllowRuleDeadLetters',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: deadLetter.arn,
-        Condition: { ArnEquals: { 'aws:SourceArn': rule.arn } },
-      }],
-    }),
-  });
+  const deadLetter = ruleDeadLetterQueue(scope, joinName([spec.baseName, 'events-dlq'], 80), rule.arn);
   new CloudwatchEventTarget(scope, 'RuleTarget', {
     rule: rule.name,
     targetId: 'SubmitBatchJob',

@@ -65,6 +65,8 @@ export interface SageMakerEndpointSpec {
 /** What was created. @internal */
 export interface SageMakerRealisation {
   readonly endpoint: SagemakerEndpoint;
+  /** The endpoint configuration Terraform manages (what a promotion's rollout copies the settings of). */
+  readonly config: SagemakerEndpointConfiguration;
   readonly role: IamRole;
   /** `s3://…/` where asynchronous results go. */
   readonly outputUri?: string;
@@ -199,7 +201,7 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
 
   if (spec.async) autoscaleAsync(scope, spec, endpoint);
 
-  return { endpoint, role, outputUri, successTopicArn: successTopic?.arn, errorTopicArn: errorTopic?.arn };
+  return { endpoint, config, role, outputUri, successTopicArn: successTopic?.arn, errorTopicArn: errorTopic?.arn };
 }
 
 /** Application Auto Scaling of each variant: min 0, out of zero on backlog, target tracking on backlog per instance. */

@@ -6,6 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
 import { validateS3BucketName } from '../core/naming';
@@ -121,4 +122,29 @@ export function secureQueue(scope: Construct, id: string, props: SecureQueueProp
     redrivePolicy: deadLetterQueue ? JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: props.deadLetterAfter }) : undefined,
   });
   return { queue, deadLetterQueue };
+}
+
+/**
+ * The dead-letter queue of an EventBridge rule's target: encrypted, 14 days of retention, and a
+ * queue policy that lets EventBridge send to it for that one rule only (`aws:SourceArn`).
+ * Ids `EventsDeadLetterQueue` and `EventsDeadLetterQueuePolicy` in `scope`.
+ * @internal
+ */
+export function ruleDeadLetterQueue(scope: Construct, name: string, ruleArn: string): SqsQueue {
+  const { queue } = secureQueue(scope, 'EventsDeadLetterQueue', { name, messageRetentionSeconds: 1209600 });
+  new SqsQueuePolicy(scope, 'EventsDeadLetterQueuePolicy', {
+    queueUrl: queue.url,
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'AllowRuleDeadLetters',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queue.arn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      }],
+    }),
+  });
+  return queue;
 }

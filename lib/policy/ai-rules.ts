@@ -130,7 +130,7 @@ export const warmStart: Check = (el, view, ctx) => {
   const size = Number(annotations[PolicyAnnotations.MODEL_SIZE_GIB]);
   if (!scalesToZero || !(size >= ctx.largeModelGiB)) return [];
   if (annotations[PolicyAnnotations.WARM_START] !== undefined) return [];
-  const uri = m.spec?.predictor?.model?.storageUri ?? m.spec?.predictor?.storageUri;
+  const uri = annotations[PolicyAnnotations.DECLARED_STORAGE_URI] ?? m.spec?.predictor?.model?.storageUri ?? m.spec?.predictor?.storageUri;
   const cached = typeof uri === 'string' && view.objects('LocalModelCache', 'serving.kserve.io').some((c) => c.manifest.spec?.sourceModelUri === uri);
   if (cached) return [];
   return [{ ruleId: R.WARM_START, message: `InferenceService ${m.metadata?.name} scales to zero with a ${size} GiB model (≥ ${ctx.largeModelGiB} GiB) and no warm start: every scale-up from zero downloads and loads the weights.` }];

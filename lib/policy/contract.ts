@@ -18,6 +18,11 @@ export const PolicyAnnotations = {
    * `storageUri` counts too.
    */
   WARM_START: 'cdktf-ai-infra/warm-start',
+  /**
+   * The model URI the program declares, on an InferenceService whose `storageUri` follows the
+   * promotions (a Terraform expression reading the live object): the checks read this one.
+   */
+  DECLARED_STORAGE_URI: 'cdktf-ai-infra/declared-storage-uri',
 } as const;
 
 /** Container env vars that show a workload checkpoints. */

@@ -21,6 +21,21 @@ export interface EndpointPromotion {
   readonly sagemakerEndpointName?: string;
   /** Percentage of traffic a new version gets first (canary). */
   readonly canaryPercent: number;
+  /**
+   * SageMaker endpoints realised by this library: add the endpoint's rollout (EventBridge rule and
+   * Step Functions state machine in the endpoint's AWS stack, lib/aws/sagemaker-rollout.ts), once
+   * however many pipelines promote to it. Returns what a promotion does, for annotations.
+   * Undefined for endpoints that roll out by other means.
+   * @internal
+   */
+  readonly _enableSageMakerRollout?: () => string;
+  /**
+   * KServe endpoints realised by this library: make the InferenceService keep the versions
+   * promotions roll out (a later `terraform apply` does not put the declared model back; see
+   * lib/kubernetes/kserve-rollouts.ts). Idempotent.
+   * @internal
+   */
+  readonly _acceptModelRollouts?: () => void;
 }
 
 /** A serving endpoint that training pipelines can promote models to. */

@@ -19,6 +19,7 @@ import { Annotations as WellKnown, Labels } from '../core/well-known';
 import type { CostAssumptions, CostLine, ICostSource, TrafficProfile } from '../cost';
 import { realiseKServeEndpoint } from '../kubernetes/kserve-endpoint';
 import { KServeKeys } from '../kubernetes/kserve-objects';
+import { acceptModelRollouts } from '../kubernetes/kserve-rollouts';
 import type { AiPlatform } from '../platform/ai-platform';
 import type { ICluster, PermissionStatement } from '../platform/cluster';
 import { PolicyAnnotations } from '../policy/contract';
@@ -235,6 +236,8 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
    */
   public readonly promotion: EndpointPromotion;
   private readonly costSpec: EndpointCostSpec;
+  /** SageMaker: adds the promotion rollout (set with the realisation, called by promoting pipelines). */
+  private sageMakerRollout?: () => string;
 
   constructor(scope: Construct, id: string, props: ServerlessInferenceEndpointProps) {
     super(scope, id);
@@ -629,6 +632,8 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       cluster: this.cluster,
       sagemakerEndpointName: this.sagemakerEndpointName,
       canaryPercent: this.canaryPercent,
+      _enableSageMakerRollout: this.sageMakerRollout,
+      _acceptModelRollouts: kserve ? () => acceptModelRollouts(this.resource) : undefined,
     };
 
     // Warnings and the summary line.
@@ -800,6 +805,12 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { realiseSageMakerEndpoint } = require('../aws/sagemaker-endpoint') as typeof import('../aws/sagemaker-endpoint');
     const r = realiseSageMakerEndpoint(scope, spec);
+    // Created when a pipeline promotes here (its bindings load then), once per endpoint.
+    this.sageMakerRollout = () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { enableSageMakerRollout } = require('../aws/sagemaker-rollout') as typeof import('../aws/sagemaker-rollout');
+      return enableSageMakerRollout(scope, { spec, realisation: r, versionsUri: this.modelVersionsUri ?? '', canaryPercent: this.canaryPercent });
+    };
     return { realisation, reason, name, resource: r.endpoint as TerraformResource, roleArn: r.role.arn, outputUri: r.outputUri, coldStart };
   }
 }

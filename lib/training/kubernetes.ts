@@ -353,6 +353,7 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
       // may get and patch only that InferenceService.
       const isvc = promotion.inferenceServiceName!;
       const isvcNs = promotion.namespace!;
+      promotion._acceptModelRollouts?.(); // the next terraform apply keeps what this step rolls
       role('promote', `${name}-promote`, [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: [isvc], verbs: ['get', 'patch'] }], [sa.promoter], isvcNs);
       templates.push({
         name: 'roll-endpoint',

@@ -29,8 +29,18 @@ function hasCloud(cluster: ICluster): boolean {
  * - KServe on another cluster: on the serving cluster, S3 notification of new markers → SQS →
  *   KEDA ScaledJob that patches the InferenceService's model URI and canary share (RBAC: get and
  *   patch of that one InferenceService);
- * - SageMaker endpoint: the endpoint's own rollout reads the newest version under
- *   `modelVersionsUri` (the {@link EndpointPromotion} contract); nothing more is created here.
+ * - SageMaker endpoint realised by this library (a ServerlessInferenceEndpoint with a SageMaker
+ *   target): in the endpoint's AWS stack, once per endpoint however many pipelines promote to it,
+ *   the bucket sends its events to EventBridge; a rule on new `_APPROVED.json` markers starts a Step
+ *   Functions state machine that creates a model (the endpoint's image, environment and execution
+ *   role; the version's `model.tar.gz`, else its uncompressed files) and an endpoint configuration
+ *   (the endpoint's settings), then calls `UpdateEndpoint`: a blue/green canary where SageMaker's
+ *   deployment guardrails apply (asynchronous endpoints with `canaryPercent` 1–99, at most 50 % of
+ *   capacity first), all at once elsewhere (serverless endpoints, Inf1 instances). From then on
+ *   Terraform ignores the endpoint's `endpoint_config_name`: promotions own which configuration it
+ *   serves (lib/aws/sagemaker-rollout.ts);
+ * - another SageMaker endpoint (an {@link EndpointPromotion} without the rollout hook): nothing is
+ *   created here; its own rollout must read the versions under `modelVersionsUri`.
  *
  * `owner` is the pipeline; `trainingCluster` is undefined for SageMaker pipelines.
  * @throws ConfigError when there is no model store both sides reach
@@ -42,7 +52,12 @@ export function rolloutOnServingCluster(owner: Construct, trainingCluster: IClus
   const promotion = endpoint.promotion;
   const versions = parseS3Uri(promotion.modelVersionsUri, path, 'promoteTo.promotion.modelVersionsUri');
   if (promotion.kind === 'sagemaker') {
-    Annotations.of(owner).addInfo(`${plan.name}: approved versions are published under ${promotion.modelVersionsUri}<run>/ (marker _APPROVED.json); SageMaker endpoint ${promotion.sagemakerEndpointName ?? endpoint.endpointName} rolls out from there`);
+    const published = `${plan.name}: approved versions are published under ${promotion.modelVersionsUri}<run>/ (marker _APPROVED.json, written last)`;
+    const name = promotion.sagemakerEndpointName ?? endpoint.endpointName;
+    const rollout = promotion._enableSageMakerRollout?.();
+    Annotations.of(owner).addInfo(rollout
+      ? `${published}; each marker starts the Step Functions rollout of SageMaker endpoint ${name}: ${rollout}`
+      : `${published}; nothing here updates SageMaker endpoint ${name}: its own rollout must read the versions from there`);
     return;
   }
   if (promotion.kind !== 'kserve') {
@@ -73,6 +88,7 @@ class ModelRollout extends Construct {
     const path = this.node.path;
     const ns = promotion.namespace!;
     const isvc = promotion.inferenceServiceName!;
+    promotion._acceptModelRollouts?.(); // the next terraform apply keeps what this job rolls
     const name = joinName([isvc, 'rollout'], 50);
     const region = serving.cloudRegion!;
     const cloud = serving.cloudScopeFor(this) as Construct;

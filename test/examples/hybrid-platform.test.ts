@@ -59,11 +59,20 @@ test('serving: the recs InferenceService scales to zero in Knative mode on the t
     'autoscaling.knative.dev/scale-down-delay': '10m',
     'cdktf-ai-infra/model-size-gib': '4',
     'cdktf-ai-infra/warm-start': 'local-model-cache',
+    'cdktf-ai-infra/declared-storage-uri': 's3://acme-ml-models/recs/current/',
     'serving.knative.dev/progress-deadline': '10m',
   });
   const p = isvc.spec.predictor;
   expect(p).toMatchObject({ minReplicas: 0, maxReplicas: 20, scaleMetric: 'concurrency', scaleTarget: 8, nodeSelector: { 'cdktf-ai-infra/pool': 'l4-shared' } });
-  expect(p.model.storageUri).toBe('s3://acme-ml-models/recs/current/');
+  // The pipeline on lab promotes here: the model URI follows the live object (what the last
+  // promotion rolled) while the program still declares recs/current/, so an apply does not undo it.
+  const workloads = synth.stack('acme-ml-prod-workloads');
+  const [liveId, live] = Object.entries<any>(workloads.json.data.kubernetes_resources)[0];
+  expect(live).toMatchObject({ api_version: 'serving.kserve.io/v1beta1', kind: 'InferenceService', namespace: 'recs', field_selector: 'metadata.name=recs' });
+  expect(p.model.storageUri).toContain(`one(data.kubernetes_resources.${liveId}.objects).spec.predictor.model.storageUri`);
+  expect(p.model.storageUri).toMatch(/^\$\{try\(.*, "s3:\/\/acme-ml-models\/recs\/current\/"\)\}$/);
+  const isvcResource = Object.values<any>(resourcesOf(workloads, 'kubernetes_manifest')).find((r) => r.manifest.kind === 'InferenceService');
+  expect(isvcResource.field_manager).toEqual({ force_conflicts: true });
   expect(p.model.resources.limits['nvidia.com/gpu']).toBe('1');
   // Warm start: the model cached on the pool's nodes, Triton's image pre-pulled.
   expect(objectOf(synth, 'LocalModelCache', 'recs').spec).toMatchObject({ sourceModelUri: 's3://acme-ml-models/recs/current/', modelSize: '4Gi', nodeGroups: ['l4-shared'] });

@@ -82,6 +82,7 @@ test('home-recs: Knative scale to zero on the shared L4 pool, a 30 s window for 
     'autoscaling.knative.dev/initial-scale': '1',
     'autoscaling.knative.dev/scale-down-delay': '15m',
     'cdktf-ai-infra/model-size-gib': '2',
+    'cdktf-ai-infra/declared-storage-uri': 's3://acme-retail-models/two-tower/v42/',
     'autoscaling.knative.dev/window': '30s',
     'serving.knative.dev/progress-deadline': '10m',
   });

@@ -76,12 +76,31 @@ test('summarizer-finetune: managed spot training with per-execution S3 checkpoin
 });
 
 test('triggers: new labelled data through EventBridge and the first of every month, both starting the pipeline', () => {
-  expect(onlyResource(aws, 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-sm-data', eventbridge: true });
-  const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule'));
+  expect(byName('aws_s3_bucket_notification', 'acme-sm-data', 'bucket')).toMatchObject({ bucket: 'acme-sm-data', eventbridge: true });
+  const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule')).filter((r) => !String(r.name).endsWith('-rollout'));
   const onNew = JSON.parse(rules.find((r) => r.event_pattern).event_pattern);
   expect(onNew.detail).toEqual({ bucket: { name: ['acme-sm-data'] }, object: { key: [{ wildcard: 'tickets/labelled/*.jsonl' }] } });
   expect(rules.find((r) => r.schedule_expression).schedule_expression).toBe('cron(0 4 1 * ? *)');
-  for (const t of Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_target'))) expect(t.arn).toMatch(/aws_sagemaker_pipeline\..*\.arn/);
+  const targets = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_target')).filter((t) => t.target_id !== 'StartRollout');
+  expect(targets).toHaveLength(2);
+  for (const t of targets) expect(t.arn).toMatch(/aws_sagemaker_pipeline\..*\.arn/);
+});
+
+test('promotion rolls summarize: new approved versions under s3://acme-sm-models/summarize/ start a Step Functions rollout, Terraform keeps out of it', () => {
+  expect(byName('aws_s3_bucket_notification', 'acme-sm-models', 'bucket')).toMatchObject({ eventbridge: true });
+  const rule = byName('aws_cloudwatch_event_rule', 'acme-sm-summarize-rollout');
+  expect(JSON.parse(rule.event_pattern).detail).toEqual({ bucket: { name: ['acme-sm-models'] }, object: { key: [{ wildcard: 'summarize/*/_APPROVED.json' }] } });
+  const machine = onlyResource(aws, 'aws_sfn_state_machine');
+  expect(machine.name).toBe('acme-sm-summarize-rollout');
+  const states = JSON.parse(machine.definition).States;
+  expect([states.CreateModel, states.CreateEndpointConfig, states.UpdateEndpoint].map((s) => s.Resource)).toEqual([
+    'arn:aws:states:::aws-sdk:sagemaker:createModel', 'arn:aws:states:::aws-sdk:sagemaker:createEndpointConfig', 'arn:aws:states:::aws-sdk:sagemaker:updateEndpoint',
+  ]);
+  // No canary on summarize: all at once; the pipeline publishes model.tar.gz, which the rollout uses as ModelDataUrl.
+  expect(states.UpdateEndpoint.Parameters.DeploymentConfig).toBeUndefined();
+  expect(states.ArchiveModelData.Parameters['ModelDataUrl.$']).toBe("States.Format('s3://acme-sm-models/summarize/{}/model.tar.gz', $.run)");
+  expect(byName('aws_sagemaker_endpoint', 'acme-sm-summarize').lifecycle).toEqual({ ignore_changes: ['endpoint_config_name'] });
+  expect(byName('aws_sagemaker_endpoint', 'acme-sm-churn').lifecycle).toBeUndefined();
 });
 
 test('buckets (pipeline artifacts, async results) are protected; budget 5,000 USD; tags', () => {

@@ -283,7 +283,15 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
     expect(chat.targetRequestsPerSecond).toBe(5);
     expect(chat.targetConcurrency).toBeUndefined();
     expect(recs.promotion).toEqual({
-      kind: 'kserve', modelVersionsUri: 's3://acme-models/recs/', namespace: 'recs', inferenceServiceName: 'recs', cluster: recs.cluster, sagemakerEndpointName: undefined, canaryPercent: 100,
+      kind: 'kserve',
+      modelVersionsUri: 's3://acme-models/recs/',
+      namespace: 'recs',
+      inferenceServiceName: 'recs',
+      cluster: recs.cluster,
+      sagemakerEndpointName: undefined,
+      canaryPercent: 100,
+      _enableSageMakerRollout: undefined,
+      _acceptModelRollouts: expect.any(Function),
     });
     expect(recs.resource.node.path).toBe('acme-prod-workloads/recs/InferenceService');
   });

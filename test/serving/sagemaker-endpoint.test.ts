@@ -101,6 +101,9 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
       namespace: undefined,
       inferenceServiceName: undefined,
       cluster: undefined,
+      // A promoting pipeline adds the endpoint's rollout (test/aws/sagemaker-rollout.test.ts); no KServe hook.
+      _enableSageMakerRollout: expect.any(Function),
+      _acceptModelRollouts: undefined,
     });
   });
 
