@@ -40,6 +40,8 @@ function measureOnce(command: string, cwd: string): Measure {
   const synth = readOutdir(outdir);
   const counts: Record<string, number> = {};
   for (const s of synth.stacks) for (const [t, n] of Object.entries(resourceCounts(s))) counts[`${s.name}:${t}`] = n;
+  // Data sources count too: a floor must read what the example reads.
+  for (const s of synth.stacks) for (const [t, byId] of Object.entries<object>(s.json.data ?? {})) counts[`${s.name}:data.${t}`] = Object.keys(byId).length;
   fs.rmSync(outdir, { recursive: true, force: true });
   return { wallMs, rssMiB: kib / 1024, counts };
 }

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ClusterBase } from './cluster-base';
+import { readableTokens } from './readable';
 import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
 import type { GpuStack } from '../kubernetes/gpu-addons';
@@ -133,7 +134,7 @@ export class ExistingCluster extends ClusterBase {
   public grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity {
     const path = owner.node.path;
     const id = this.workloadIdentity;
-    const needed = JSON.stringify(statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources })));
+    const needed = readableTokens(JSON.stringify(statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) }))));
     if (!id) {
       throw new ConfigError(path, 'workloadIdentity', undefined,
         `a way for ${namespace}/${serviceAccount} on existing cluster ${this.node.path} to get cloud permissions: set workloadIdentity on the cluster to ExistingWorkloadIdentity.credentialsSecret(name) or ExistingWorkloadIdentity.roles({ "${namespace}/${serviceAccount}": roleArn }); the role needs: ${needed}`);

@@ -49,9 +49,10 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, Fn, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { App, conditional, Fn, Op, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 const app = new App();
@@ -599,12 +600,20 @@ k8s(prodWorkloads, 'serving.kserve.io/v1alpha1', 'ServingRuntime', 'recs-triton'
   },
 });
 const l4Selector = { 'cdktf-ai-infra/pool': 'l4-shared' };
-k8s(prodWorkloads, 'serving.kserve.io/v1beta1', 'InferenceService', 'recs', 'recs', {
+// The pipeline promotes to recs: its model URI follows the live object while the declared one stays.
+const recsModel = 's3://acme-ml-models/recs/current/';
+const liveRecs = Fn.one(new DataKubernetesResources(prodWorkloads, 'live-recs', {
+  apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', namespace: 'recs', fieldSelector: 'metadata.name=recs',
+}).objects);
+const recsUri = Token.asString(Fn.try([conditional(Op.eq(Fn.lookupNested(liveRecs, ['metadata', 'annotations', 'cdktf-ai-infra/declared-storage-uri']), recsModel),
+  Fn.lookupNested(liveRecs, ['spec', 'predictor', 'model', 'storageUri']), recsModel), recsModel]));
+const recsService = k8s(prodWorkloads, 'serving.kserve.io/v1beta1', 'InferenceService', 'recs', 'recs', {
   metadata: {
     name: 'recs',
     namespace: 'recs',
     labels,
     annotations: {
+      'cdktf-ai-infra/declared-storage-uri': recsModel,
       'serving.kserve.io/deploymentMode': 'Knative',
       'autoscaling.knative.dev/initial-scale': '0',
       'autoscaling.knative.dev/scale-down-delay': '10m',
@@ -624,13 +633,14 @@ k8s(prodWorkloads, 'serving.kserve.io/v1beta1', 'InferenceService', 'recs', 'rec
         modelFormat: { name: 'triton', version: '2' },
         protocolVersion: 'v2',
         runtime: 'recs-triton',
-        storageUri: 's3://acme-ml-models/recs/current/',
+        storageUri: recsUri,
         securityContext: restricted,
         resources: { requests: { 'cpu': '1', 'memory': '5Gi', 'nvidia.com/gpu': '1' }, limits: { 'cpu': '1', 'memory': '5Gi', 'nvidia.com/gpu': '1' } },
       },
     },
   },
 });
+recsService.putFieldManager({ forceConflicts: true });
 k8s(prodWorkloads, 'serving.kserve.io/v1alpha1', 'LocalModelCache', 'recs', undefined, {
   spec: { sourceModelUri: 's3://acme-ml-models/recs/current/', modelSize: '4Gi', nodeGroups: ['l4-shared'], serviceAccountName: 'recs-cache' },
 });

@@ -1,3 +1,5 @@
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { Construct } from 'constructs';
 import { Accelerator, AiPlatform, ClusterAccess, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
 import { catchConfigError as thrown } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
@@ -76,6 +78,21 @@ describe('ExistingCluster', () => {
       .toEqual({ namespace: 'ml', serviceAccount: 'trainer', credentialsSecret: 'aws-creds' });
     const roles = p.addExistingCluster('b', { workloadIdentity: ExistingWorkloadIdentity.roles({ 'ml/trainer': 'arn:aws:iam::1:role/t' }) });
     expect(roles.grantWorkload(roles, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]).roleArn).toBe('arn:aws:iam::1:role/t');
+  });
+
+  test('what a credentials secret needs is told readably: conditions kept, values known at apply named by their resource', () => {
+    const { platform: p } = platform();
+    const lab = p.addExistingCluster('lab', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
+    const cloud = lab.cloudScopeFor(lab) as Construct;
+    const bucket = new S3Bucket(cloud, 'Artifacts', { bucketPrefix: 'artifacts-' });
+    lab.grantWorkload(lab, 'ml', 'trainer', [
+      { actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::data'], conditions: { StringLike: { 's3:prefix': ['in/*'] } } },
+      { actions: ['s3:GetObject'], resources: [`${bucket.arn}/*`] },
+    ]);
+    const [info] = lab.node.metadata.map((m) => String(m.data)).filter((m) => m.includes('aws-creds'));
+    expect(info).not.toContain('TfToken');
+    expect(info).toContain('"Condition":{"StringLike":{"s3:prefix":["in/*"]}}');
+    expect(info).toMatch(/"Resource":\["<aws_s3_bucket\.[A-Za-z0-9_-]*Artifacts[A-Za-z0-9_]*\.arn in stack acme-aws-us-east-1>\/\*"\]/);
   });
 
   test('add-on settings: disable one the cluster already runs, override values of another', () => {

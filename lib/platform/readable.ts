@@ -1,0 +1,23 @@
+/**
+ * Messages for people: values only known at apply time, spelled as the Terraform they stand for.
+ */
+import { TerraformStack, Token, Tokenization } from 'cdktf';
+
+/** A cdktf string token as it appears inside a string at construction time. */
+const TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
+
+/**
+ * `text` with every unresolved token replaced by what it refers to, for annotations and error
+ * messages: a resource attribute as `<aws_s3_bucket.models_1a2b.arn in stack acme-aws-us-east-1>`,
+ * any other token as `<known at apply time>`. Plain text comes back unchanged.
+ */
+export function readableTokens(text: string): string {
+  if (!Token.isUnresolved(text)) return text;
+  return text.replace(TOKEN, (token) => {
+    const resolvable = Tokenization.reverseString(token).firstToken as unknown as { identifier?: unknown; originStack?: unknown } | undefined;
+    const identifier = resolvable?.identifier;
+    if (typeof identifier !== 'string') return '<known at apply time>';
+    const stack = resolvable?.originStack instanceof TerraformStack ? ` in stack ${resolvable.originStack.node.id}` : '';
+    return `<${identifier}${stack}>`;
+  });
+}
