@@ -195,7 +195,7 @@ export class EksCluster extends ClusterBase {
     this.infraStack = this.stacks.infra!;
     const infra = this.infraStack;
 
-    new AwsProvider(infra, 'aws', { region: props.region });
+    new AwsProvider(infra, 'aws', { region: props.region, defaultTags: [{ tags: { ...platform.tags } }] });
     platform._onAwsStack(infra);
 
     // Network: a new VPC over explicit AZs, or an existing one.

@@ -1,5 +1,5 @@
-import { Annotations, App, IAspect, LocalBackend, S3Backend, TerraformResource, TerraformStack, Aspects, Token } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { Annotations, App, LocalBackend, S3Backend, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
 import { ExistingCluster, ExistingClusterProps } from './existing-cluster';
 import { BudgetAction, BudgetAlertOptions, PlatformGuardrails } from './report';
 import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
@@ -78,8 +78,10 @@ export interface AiPlatformProps {
    */
   readonly platformName?: string;
   /**
-   * Tags put on every taggable AWS resource, and, where they are valid label keys and values,
-   * as labels on every Kubernetes object the platform emits.
+   * Tags put on every taggable AWS resource (the `default_tags` of the platform's AWS providers,
+   * so resources you add to the platform's stacks get them too; a tag set on a resource wins), and,
+   * where they are valid label keys and values, as labels on every Kubernetes object the platform
+   * emits.
    * @default - only `managed-by: cdktf-ai-infra` and `ai-platform: <platformName>`
    */
   readonly tags?: Record<string, string>;
@@ -144,7 +146,7 @@ export interface AiPlatformProps {
 export class AiPlatform extends Construct {
   /** The platform name (stack name prefix). */
   public readonly platformName: string;
-  /** Tags applied to every taggable AWS resource. */
+  /** Tags applied to every taggable AWS resource (the AWS providers' `default_tags`). */
   public readonly tags: Record<string, string>;
   /** Labels applied to every Kubernetes object. */
   public readonly commonLabels: Record<string, string>;
@@ -251,7 +253,7 @@ export class AiPlatform extends Construct {
     const stack = this._createStack(name);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
-    new AwsProvider(stack, 'aws', { region });
+    new AwsProvider(stack, 'aws', { region, defaultTags: [{ tags: { ...this.tags } }] });
     this._onAwsStack(stack);
     return stack;
   }
@@ -270,29 +272,15 @@ export class AiPlatform extends Construct {
     this.vpcCidrs.push({ cidr, path });
   }
 
-  /** @internal Create a stack at the App root with the platform's backend and tags. */
+  /** @internal Create a stack at the App root with the platform's backend and guardrails. */
   public _createStack(name: string): TerraformStack {
     if (this.app.node.tryFindChild(name)) {
       throw new ConfigError(this.node.path, 'id', name, 'a cluster id unique within the app (a stack of that name already exists)');
     }
     const stack = new TerraformStack(this.app, name);
     this.backend._applyTo(stack);
-    Aspects.of(stack).add(new TagResources(this.tags));
     this._guardrails.attach(stack);
     return stack;
-  }
-}
-
-/** Adds the platform tags to every resource that takes `tags` (user-set tags win). */
-class TagResources implements IAspect {
-  constructor(private readonly tags: Record<string, string>) {}
-  public visit(node: IConstruct): void {
-    if (!(node instanceof TerraformResource)) return;
-    const r = node as TerraformResource & { tags?: Record<string, string>; tagsInput?: Record<string, string> };
-    if (!('tagsInput' in r)) return;
-    const own = r.tagsInput;
-    if (own !== undefined && Token.isUnresolved(own)) return;
-    r.tags = { ...this.tags, ...(own ?? {}) };
   }
 }
 

@@ -179,13 +179,30 @@ export const kubernetesObject: Check = (el, view) => {
 /** Kinds whose objects run pods in their namespace even without a pod spec of their own. */
 const WORKLOAD_KINDS_WITHOUT_POD_SPEC = ['InferenceService'];
 
+/** Per stack view: which namespaces run workloads and which have a default-deny policy (one pass over the objects). */
+const namespaceFacts = new WeakMap<StackView, { runsWorkloads: Set<string>; defaultDeny: Set<string> }>();
+
+function factsOf(view: StackView): { runsWorkloads: Set<string>; defaultDeny: Set<string> } {
+  let facts = namespaceFacts.get(view);
+  if (!facts) {
+    facts = { runsWorkloads: new Set(), defaultDeny: new Set() };
+    for (const o of view.manifests()) {
+      const namespace = o.manifest.metadata?.namespace;
+      if (typeof namespace !== 'string') continue;
+      if (WORKLOAD_KINDS_WITHOUT_POD_SPEC.includes(o.manifest.kind) || podSpecs(o.manifest).length > 0) facts.runsWorkloads.add(namespace);
+      if (isDefaultDeny(o)) facts.defaultDeny.add(namespace);
+    }
+    namespaceFacts.set(view, facts);
+  }
+  return facts;
+}
+
 function namespaceDefaultDeny(ns: Record<string, any>, view: StackView): Violation[] {
   const name = ns.metadata?.name;
   if (typeof name !== 'string') return [];
-  const inNamespace = view.manifests().filter((o) => o.manifest.metadata?.namespace === name);
-  const runsWorkloads = inNamespace.some((o) => podSpecs(o.manifest).length > 0 || WORKLOAD_KINDS_WITHOUT_POD_SPEC.includes(o.manifest.kind));
-  if (!runsWorkloads) return [];
-  if (inNamespace.some((o) => isDefaultDeny(o))) return [];
+  const facts = factsOf(view);
+  if (!facts.runsWorkloads.has(name)) return [];
+  if (facts.defaultDeny.has(name)) return [];
   return [{ ruleId: R.DEFAULT_DENY_NETWORK_POLICY, message: `Namespace ${name} runs workloads but has no default-deny NetworkPolicy (empty podSelector, policyTypes Ingress and Egress, no ingress rules).` }];
 }
 

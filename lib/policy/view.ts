@@ -45,6 +45,8 @@ export interface PoolFacts {
 export class StackView {
   private readonly cache = new Map<IConstruct, ResolvedElement | null>();
   private all?: ResolvedElement[];
+  private byType?: Map<string, ResolvedElement[]>;
+  private allManifests?: ManifestElement[];
 
   constructor(
     public readonly stack: TerraformStack,
@@ -72,16 +74,26 @@ export class StackView {
     return this.all;
   }
 
-  /** Resources (and data sources) of one type. */
+  /** Resources (and data sources) of one type (computed once per type: the rules ask often). */
   public ofType(type: string): ResolvedElement[] {
-    return this.elements().filter((e) => e.type === type && (e.kind === 'resource' || e.kind === 'data'));
+    if (!this.byType) {
+      this.byType = new Map();
+      for (const e of this.elements()) {
+        if (e.kind !== 'resource' && e.kind !== 'data') continue;
+        const same = this.byType.get(e.type);
+        if (same) same.push(e);
+        else this.byType.set(e.type, [e]);
+      }
+    }
+    return [...(this.byType.get(type) ?? [])];
   }
 
-  /** Every Kubernetes object of the stack. */
+  /** Every Kubernetes object of the stack (computed once). */
   public manifests(): ManifestElement[] {
-    return this.ofType('kubernetes_manifest')
+    this.allManifests ??= this.ofType('kubernetes_manifest')
       .filter((e) => isObject(e.attrs.manifest))
       .map((e) => ({ ...e, manifest: e.attrs.manifest as Record<string, any> }));
+    return [...this.allManifests];
   }
 
   /** Objects of one apiVersion group and kind (`kind` only when group is undefined). */

@@ -56,8 +56,8 @@ describe('EksCluster defaults', () => {
     expect(cluster.publicSubnetIds).toHaveLength(3);
   });
 
-  test('the aws provider is configured with the region in the infra stack only', () => {
-    expect(infra.json.provider.aws).toEqual([{ region: 'us-east-1' }]);
+  test('the aws provider is configured with the region and the platform tags (default_tags) in the infra stack only', () => {
+    expect(infra.json.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags: { 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'acme' } }] }]);
     expect(synth.stack('acme-prod-addons').json.provider.aws).toBeUndefined();
   });
 

@@ -69,7 +69,6 @@ describe('budget guardrail', () => {
       limit_unit: 'USD',
       time_unit: 'MONTHLY',
       cost_filter: [{ name: 'TagKeyValue', values: ['user:ai-platform$acme'] }],
-      tags: expect.objectContaining({ 'ai-platform': 'acme' }),
     });
     const subscribers = { subscriber_email_addresses: ['ml-platform@example.com'], subscriber_sns_topic_arns: ['arn:aws:sns:us-east-1:111122223333:budget'] };
     expect(budget.notification).toEqual([

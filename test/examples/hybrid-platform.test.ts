@@ -4,7 +4,7 @@
  * gated promotion across clusters, the spot H100 pool, budget and tags.
  */
 import {
-  allResources, bucketProtections, cleanUp, envOf, jobSetOf, objectOf, projection, PROTECTED_BUCKET, reportFiles, stackOf, synthExample,
+  bucketProtections, cleanUp, envOf, jobSetOf, objectOf, projection, PROTECTED_BUCKET, reportFiles, stackOf, synthExample,
 } from './support';
 import { onlyResource, resourcesOf, Synthesized } from '../support/synth';
 
@@ -36,8 +36,10 @@ test('state in S3 with S3-native locking for every stack; tags on AWS resources 
     });
   }
   const tags = { 'team': 'ml-platform', 'cost-center': 'ml-123', 'ai-platform': 'acme-ml', 'managed-by': 'cdktf-ai-infra' };
-  expect(onlyResource(synth.stack('acme-ml-prod-infra'), 'aws_eks_cluster').tags).toEqual(tags);
-  for (const { resource } of allResources(synth, 'aws_s3_bucket')) expect(resource.tags).toEqual(tags);
+  // Every AWS provider (the cluster's infra stack, the lab's AWS stack) tags what it creates.
+  const awsStacks = synth.stacks.filter((s) => s.json.provider?.aws);
+  expect(awsStacks.map((s) => s.name).sort()).toEqual(['acme-ml-aws-us-east-1', 'acme-ml-prod-infra']);
+  for (const s of awsStacks) expect(s.json.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags }] }]);
   expect(objectOf(synth, 'InferenceService', 'recs').metadata.labels).toMatchObject({ 'team': 'ml-platform', 'cost-center': 'ml-123' });
 });
 

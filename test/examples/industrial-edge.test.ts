@@ -96,5 +96,5 @@ test('the artifacts bucket is protected; budget and tags', () => {
   expect(lines[0]).toMatch(new RegExp(`: ${PROTECTED_BUCKET}$`));
   const aws = synth.stack('acme-factory-aws-eu-central-1');
   expect(onlyResource(aws, 'aws_budgets_budget').limit_amount).toBe('500.00');
-  expect(onlyResource(aws, 'aws_s3_bucket').tags).toMatchObject({ 'team': 'quality-ml', 'cost-center': 'plant-ops' });
+  expect(aws.json.provider.aws[0].default_tags).toEqual([{ tags: expect.objectContaining({ 'team': 'quality-ml', 'cost-center': 'plant-ops', 'ai-platform': 'acme-factory' }) }]);
 });

@@ -108,5 +108,5 @@ test('buckets (pipeline artifacts, async results) are protected; budget 5,000 US
   expect(lines).toHaveLength(2);
   for (const line of lines) expect(line).toMatch(new RegExp(`: ${PROTECTED_BUCKET}$`));
   expect(onlyResource(aws, 'aws_budgets_budget').limit_amount).toBe('5000.00');
-  expect(onlyResource(aws, 'aws_sagemaker_pipeline').tags).toMatchObject({ 'team': 'support-ml', 'ai-platform': 'acme-sm' });
+  expect(aws.json.provider.aws[0].default_tags).toEqual([{ tags: expect.objectContaining({ 'team': 'support-ml', 'ai-platform': 'acme-sm' }) }]);
 });

@@ -5,7 +5,7 @@ import type { EksClusterProps } from '../../lib/aws/eks-cluster';
 import { AiPlatform, StateBackend } from '../../lib/platform/ai-platform';
 import { Layer } from '../../lib/platform/cluster';
 import { expectConfigError } from '../support/errors';
-import { onlyResource, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
+import { onlyResource, Synthesized, synthApp, testApp } from '../support/synth';
 
 /** Run `fn`, expect a ConfigError naming the construct path, the field and the value received. */
 
@@ -41,29 +41,28 @@ describe('AiPlatform with one EKS cluster (defaults)', () => {
     expect(platform.tags).toEqual({ 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'acme', 'team': 'ml', 'Name': 'from-platform' });
   });
 
-  test('merges the platform tags into the tags of taggable AWS resources', () => {
+  test('the platform tags are the default_tags of its AWS providers, so every taggable AWS resource gets them', () => {
     const infra = synth.stack('acme-prod-infra');
-    for (const type of ['aws_vpc', 'aws_eks_cluster', 'aws_kms_key', 'aws_iam_role', 'aws_eks_node_group', 'aws_launch_template', 'aws_subnet']) {
-      const all = Object.values<any>(resourcesOf(infra, type));
-      expect(all.length).toBeGreaterThan(0);
-      for (const r of all) {
-        expect(r.tags).toMatchObject({ 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'acme' });
-      }
-    }
-    // Every resource that renders `tags` got the platform tags: none was missed.
+    expect(infra.json.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags: platform.tags }] }]);
+    // A regional AWS stack (an existing cluster's cloud resources) gets the same provider tags.
+    const other = new AiPlatform(testApp(), 'edge', { tags: { team: 'ml' } });
+    const aws = other._awsStack('eu-west-1');
+    expect(synthApp(aws.node.scope as App).stack('edge-aws-eu-west-1').json.provider.aws)
+      .toEqual([{ region: 'eu-west-1', default_tags: [{ tags: { 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'edge', 'team': 'ml' } }] }]);
+    // Resources carry only their own tags (the provider adds the platform's): no copy per resource.
+    expect(onlyResource(infra, 'aws_kms_key').tags).toBeUndefined();
     for (const [type, byId] of Object.entries<any>(infra.json.resource)) {
       for (const [id, r] of Object.entries<any>(byId)) {
-        if (r.tags !== undefined) expect({ id: `${type}.${id}`, aiPlatform: r.tags['ai-platform'] }).toEqual({ id: `${type}.${id}`, aiPlatform: 'acme' });
+        expect({ id: `${type}.${id}`, platformTag: r.tags?.['ai-platform'] }).toEqual({ id: `${type}.${id}`, platformTag: undefined });
       }
     }
-    expect(onlyResource(infra, 'aws_kms_key').tags).toEqual({ 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'acme', 'team': 'ml', 'Name': 'from-platform' });
   });
 
-  test('tags set on the resource win over the platform tags', () => {
+  test('tags set on a resource stay on it and win over the provider default_tags (AWS provider semantics)', () => {
     const infra = synth.stack('acme-prod-infra');
     // The VPC names itself after the cluster; the platform's Name does not replace it.
-    expect(onlyResource(infra, 'aws_vpc').tags).toEqual({ 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'acme', 'team': 'ml', 'Name': 'acme-prod' });
-    expect(onlyResource(infra, 'aws_eks_cluster').tags).toMatchObject({ 'team': 'eks-team', 'ai-platform': 'acme' });
+    expect(onlyResource(infra, 'aws_vpc').tags).toEqual({ Name: 'acme-prod' });
+    expect(onlyResource(infra, 'aws_eks_cluster').tags).toEqual({ team: 'eks-team' });
   });
 
   test('uses a local backend in every stack by default', () => {
