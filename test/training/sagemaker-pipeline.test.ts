@@ -1,15 +1,16 @@
 import { expectConfigError, FakeEndpoint, schemaErrors } from './support';
-import { parseCron, toEventBridgeCron as eventBridgeOf } from '../../lib/core/cron';
 
-const toEventBridgeCron = (cron: string, path: string) => eventBridgeOf(parseCron(cron, path, 'trigger.schedule'), path, 'trigger.schedule');
 import { GpuNodePool } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
+import { parseCron, toEventBridgeCron as eventBridgeOf } from '../../lib/core/cron';
 import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { Checkpointing, Gate, RetrainTrigger, SageMakerTarget, TrainingPipeline, TrainingPipelineProps, TrainingStage } from '../../lib/training';
 import { kubernetesObjects, onlyResource, resourcesOf, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
+
+const toEventBridgeCron = (cron: string, path: string) => eventBridgeOf(parseCron(cron, path, 'trigger.schedule'), path, 'trigger.schedule');
 
 const ECR = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
 const tfEnv = terraformEnv();
