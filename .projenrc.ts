@@ -139,7 +139,7 @@ project.addTask('example', {
 });
 project.addTask('docs', {
   description: 'API reference from TSDoc into docs/api (HTML)',
-  exec: 'typedoc --out docs/api --entryPoints lib/index.ts --tsconfig tsconfig.json --excludeInternal --excludePrivate --readme README.md --name cdktf-ai-infra',
+  exec: 'typedoc --out docs/api --entryPoints lib/index.ts --tsconfig tsconfig.json --excludeInternal --excludePrivate --readme README.md --name cdktf-ai-infra --disableSources --treatWarningsAsErrors',
 });
 project.addTask('bench', {
   description: 'Median synth wall time and peak RSS per example and its plain-cdktf floor (JSON lines)',

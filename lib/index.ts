@@ -26,3 +26,4 @@ export {
   ClusterMonitoring, MonitoringOptions, PodMonitorOptions, ServiceMonitorOptions, PrometheusTriggerOptions, PodMetricSelector,
   GpuMetrics, prometheusTrigger, podMonitorObject, serviceMonitorObject, enableMonitoring,
 } from './kubernetes/observability';
+export { KubernetesObject } from './kubernetes/manifest';

@@ -253,9 +253,9 @@ export class ClusterMonitoring extends Construct {
   public readonly options: MonitoringOptions;
   /** Whether ServiceMonitors and PodMonitors can be created (the CRDs are installed or declared present). */
   public readonly monitorsAvailable: boolean;
-  /** The Prometheus Operator CRDs release. */
+  /** The Prometheus Operator CRDs release. @internal */
   public readonly crds?: HelmAddon;
-  /** The standalone dcgm-exporter release (absent with the GPU Operator, which brings its own). */
+  /** The standalone dcgm-exporter release (absent with the GPU Operator, which brings its own). @internal */
   public readonly dcgmExporter?: HelmAddon;
   private readonly cluster: ICluster;
   private readonly interval: Duration;

@@ -34,7 +34,11 @@ export class ClusterAccess {
   public static exec(host: string, command: string, args: string[] = [], clusterCaBase64?: string): ClusterAccess {
     return new ClusterAccess({ host, execCommand: command, execArgs: args, clusterCaBase64 });
   }
-  private constructor(/** @internal */ public readonly _access: Parameters<typeof configureKubernetesProviders>[1]) {}
+  /** @internal */
+  public readonly _access: Parameters<typeof configureKubernetesProviders>[1];
+  private constructor(access: Parameters<typeof configureKubernetesProviders>[1]) {
+    this._access = access;
+  }
 }
 
 /** How workloads on an existing cluster get cloud permissions (it has no EKS Pod Identity of ours). */
