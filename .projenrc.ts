@@ -141,6 +141,10 @@ project.addTask('docs', {
   description: 'API reference from TSDoc into docs/api (HTML)',
   exec: 'typedoc --out docs/api --entryPoints lib/index.ts --tsconfig tsconfig.json --excludeInternal --excludePrivate --readme README.md --name cdktf-ai-infra --disableSources --treatWarningsAsErrors',
 });
+project.addTask('readme-diagrams', {
+  description: 'Rewrite the generated diagram section of each example README from a fresh synth',
+  exec: 'node --import tsx scripts/readme-diagrams.ts',
+});
 project.addTask('bench', {
   description: 'Median synth wall time and peak RSS per example and its plain-cdktf floor (JSON lines)',
   exec: 'node --import tsx scripts/bench.ts',

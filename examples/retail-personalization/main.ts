@@ -13,7 +13,9 @@
 // to their endpoint when their evaluation gate holds.
 //
 // Every identity below is a placeholder: account 111122223333, example.com addresses, acme-retail-*
-// buckets. Replace them with yours before `cdktf deploy`.
+// buckets. Replace them with yours before `cdktf deploy`. The checkpoint bucket is created here (the
+// platform's storage stack, applied first); the data and model buckets already hold data and stay
+// yours.
 import { App } from 'cdktf';
 import {
   Accelerator, AiPlatform, Capacity, Checkpointing, Duration, Gate, GpuNodePool, GpuSharing, KubernetesVersion, ModelSource, NodeProvisioner,
@@ -38,6 +40,10 @@ const cluster = platform.addEksCluster('prod', {
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/personalization-admin'],
   karpenter: true,
 });
+
+// Checkpoints belong to the platform: encrypted, versioned, private, protected from destroy, in
+// acme-retail-storage-us-east-1, which every other stack depends on.
+const checkpoints = platform.addBucket('checkpoints', { bucketName: 'acme-retail-checkpoints', region: 'us-east-1', noncurrentVersionExpirationDays: 14 });
 
 // ---------------------------------------------------------------------------------------------
 // Training capacity: the same instance type bought two ways. Spot is the cheap default, on-demand
@@ -141,7 +147,7 @@ new TrainingPipeline(cluster, 'two-tower', {
     TrainingStage.evaluate('evaluate', { image: `${REGISTRY}/two-tower-eval:5.2.0`, expectedDuration: Duration.minutes(15) }),
   ],
   dataUri: 's3://acme-retail-data/orders/',
-  checkpointing: Checkpointing.s3('s3://acme-retail-checkpoints/two-tower/', { interval: Duration.minutes(10) }),
+  checkpointing: Checkpointing.s3(checkpoints.uri('two-tower/'), { interval: Duration.minutes(10) }),
   trigger: RetrainTrigger.schedule('0 1 * * *', { timezone: 'America/New_York' }),
   queue,
   priority: 100,

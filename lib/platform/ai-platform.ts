@@ -1,5 +1,6 @@
 import { Annotations, App, LocalBackend, S3Backend, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { PlatformBucket, PlatformBucketProps } from './bucket';
 import { ExistingCluster, ExistingClusterProps } from './existing-cluster';
 import { BudgetAction, BudgetAlertOptions, PlatformGuardrails } from './report';
 import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
@@ -159,6 +160,10 @@ export class AiPlatform extends Construct {
   private readonly app: App;
   private readonly backend: StateBackend;
   private readonly vpcCidrs: Array<{ cidr: Ipv4Cidr; path: string }> = [];
+  /** Every stack of the platform, and the storage stacks among them (the others depend on those). */
+  private readonly platformStacks: TerraformStack[] = [];
+  private readonly storageStacks: TerraformStack[] = [];
+  private readonly buckets = new Map<string, PlatformBucket>();
 
   constructor(scope: Construct, id: string, props: AiPlatformProps = {}) {
     super(scope, id);
@@ -225,6 +230,45 @@ export class AiPlatform extends Construct {
     return cluster;
   }
 
+  /**
+   * Add an S3 bucket for models, training data or checkpoints, with the library's safe defaults
+   * (see {@link PlatformBucket}), in the storage stack `<platform>-storage-<region>`: created
+   * before and kept apart from every cluster's stacks.
+   */
+  public addBucket(id: string, props: PlatformBucketProps): PlatformBucket {
+    const path = `${this.node.path}/${id}`;
+    if (props.region === undefined || Token.isUnresolved(props.region) || !AWS_REGION.test(props.region)) {
+      throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');
+    }
+    this.checkRegion(path, 'region', props.region);
+    if (this.buckets.has(id)) {
+      throw new ConfigError(path, 'id', id, `a bucket id not used yet in platform ${this.platformName} (taken: ${[...this.buckets.keys()].join(', ')})`);
+    }
+    const sameName = [...this.buckets.values()].find((b) => b.bucketName === props.bucketName);
+    if (sameName) {
+      throw new ConfigError(path, 'bucketName', props.bucketName, `a bucket name not used by another bucket of the platform (${sameName.node.path} has it)`);
+    }
+    const name = `${this.platformName}-storage-${props.region}`;
+    let stack = this.storageStacks.find((s) => s.node.id === name);
+    if (!stack) {
+      stack = this._createStack(name, true);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
+      new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { ...this.tags } }] });
+      this._onAwsStack(stack);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { partitionOf } = require('../aws/arn') as typeof import('../aws/arn');
+    const bucket = new PlatformBucket(stack, id, props, partitionOf(props.region));
+    this.buckets.set(id, bucket);
+    return bucket;
+  }
+
+  /** The buckets added with {@link addBucket}. */
+  public get platformBuckets(): PlatformBucket[] {
+    return [...this.buckets.values()];
+  }
+
   /** A cluster id must be new within the platform (ids name the stacks). */
   private checkNewClusterId(id: string): void {
     if (this.node.tryFindChild(id)) {
@@ -272,18 +316,29 @@ export class AiPlatform extends Construct {
     this.vpcCidrs.push({ cidr, path });
   }
 
-  /** @internal Create a stack at the App root with the platform's backend and guardrails. */
-  public _createStack(name: string): TerraformStack {
+  /**
+   * @internal Create a stack at the App root with the platform's backend and guardrails. Storage
+   * stacks come first: every other stack of the platform depends on each of them.
+   */
+  public _createStack(name: string, storage: boolean = false): TerraformStack {
     if (this.app.node.tryFindChild(name)) {
       throw new ConfigError(this.node.path, 'id', name, 'a cluster id unique within the app (a stack of that name already exists)');
     }
     const stack = new TerraformStack(this.app, name);
     this.backend._applyTo(stack);
     this._guardrails.attach(stack);
+    if (storage) {
+      for (const other of this.platformStacks) other.addDependency(stack);
+      this.storageStacks.push(stack);
+    } else {
+      for (const store of this.storageStacks) stack.addDependency(store);
+    }
+    this.platformStacks.push(stack);
     return stack;
   }
 }
 
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 function labelsFromTags(scope: Construct, tags: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -67,7 +67,14 @@ export function platformDiagram(platform: IConstruct, stacks: TerraformStack[], 
     out.push('  end');
   }
   const others = stacks.filter((s) => !clusterStacks.has(s));
-  for (const s of others) out.push(`  ${idOf(s.node.path)}[["${esc(`stack ${s.node.id}`)}"]]`);
+  for (const s of others) {
+    out.push(`  ${idOf(s.node.path)}[["${esc(`stack ${s.node.id}`)}"]]`);
+    // Buckets the platform keeps in its storage stacks.
+    for (const b of s.node.children.filter(isPlatformBucket)) {
+      out.push(`  ${idOf(b.node.path)}[("${esc(`bucket ${(b as any).bucketName}`)}")]`);
+      edges.push(`  ${idOf(b.node.path)} -.- ${idOf(s.node.path)}`);
+    }
+  }
   for (const [source, w] of workloadSources) {
     if (!clusters.some((c) => source.startsWith(`${c.node.path}/`))) out.push(`  ${idOf(source)}["${esc(`${w.category} ${source}`)}"]`);
   }
@@ -96,6 +103,11 @@ function poolLabel(pool: IConstruct): string {
 function isCluster(c: IConstruct): boolean {
   const x = c as any;
   return typeof x.clusterName === 'string' && typeof x.stacks === 'object' && x.stacks !== null;
+}
+
+function isPlatformBucket(c: IConstruct): boolean {
+  const x = c as any;
+  return typeof x.bucketName === 'string' && typeof x.bucketArn === 'string' && typeof x.uri === 'function';
 }
 
 function isPool(c: IConstruct): boolean {

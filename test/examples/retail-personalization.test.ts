@@ -111,7 +111,21 @@ test('serving pool: a managed node group of L4s from zero, shared two ways; buck
   const tags = Object.values<any>(resourcesOf(synth.stack('acme-retail-prod-infra'), 'aws_autoscaling_group_tag')).map((t) => t.tag);
   expect(tags).toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu', value: '2', propagate_at_launch: false });
   const lines = bucketProtections(synth);
-  expect(lines).toHaveLength(2);
+  expect(lines).toHaveLength(3); // two artifacts buckets, the checkpoint bucket
   for (const line of lines) expect(line).toMatch(new RegExp(`: ${PROTECTED_BUCKET}$`));
   expect(onlyResource(synth.stack('acme-retail-prod-infra'), 'aws_budgets_budget').limit_amount).toBe('45000.00');
+});
+
+test('the checkpoint bucket is the platform\'s: in the storage stack every other stack depends on, and the trainers write only their prefix of it', () => {
+  const storage = synth.stack('acme-retail-storage-us-east-1');
+  expect(onlyResource(storage, 'aws_s3_bucket')).toMatchObject({ bucket: 'acme-retail-checkpoints', force_destroy: false, lifecycle: { prevent_destroy: true } });
+  expect(onlyResource(storage, 'aws_s3_bucket_lifecycle_configuration').rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 14 }]);
+  expect(storage.dependencies).toEqual([]);
+  for (const s of synth.stacks.filter((x) => x !== storage)) {
+    expect([s.name, s.dependencies]).toEqual([s.name, expect.arrayContaining([storage.name])]);
+  }
+  const policies = Object.values<any>(resourcesOf(synth.stack('acme-retail-prod-infra'), 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy).Statement).flat();
+  const writes = policies.filter((st: any) => st.Action.includes('s3:PutObject') && JSON.stringify(st.Resource).includes('acme-retail-checkpoints'));
+  expect(writes.length).toBeGreaterThan(0);
+  for (const st of writes) expect(st.Resource).toEqual(['arn:aws:s3:::acme-retail-checkpoints/two-tower/*']);
 });
