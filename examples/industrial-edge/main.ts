@@ -112,9 +112,10 @@ new TrainingPipeline(dc, 'defect-train', {
   checkpointing: Checkpointing.pvc('training-checkpoints', { interval: Duration.minutes(20) }),
   trigger: RetrainTrigger.schedule('0 22 * * 5', { timezone: 'Europe/Berlin' }),
   gates: [Gate.metric('recall', '>=', 0.97), Gate.metric('false_positive_rate', '<=', 0.02)],
-  // Approved versions roll out to the first plant, the pilot site; the others follow when their
-  // `model` above is moved to the validated version (see README.md).
+  // Every approved version rolls out to every plant: published once under modelVersionsUri, then
+  // each plant's ScaledJob (fed by its own EventBridge rule and queue) points its detector at it.
   promoteTo: detectors[0],
+  promoteAlsoTo: detectors.slice(1),
 });
 
 app.synth();

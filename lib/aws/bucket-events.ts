@@ -1,9 +1,12 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { App, dependable, Lazy, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { partitionOf } from './arn';
+import { ruleDeadLetterQueue } from './storage';
 import { ConfigError } from '../core/errors';
 
 interface QueueTarget { readonly queueArn: string; readonly prefix: string; readonly suffix?: string; readonly id: string }
@@ -87,4 +90,53 @@ export class BucketEvents extends Construct {
     // S3 checks that it may send to the queue when the notification is saved.
     this.resource.dependsOn = [...(this.resource.dependsOn ?? []), dependable(policy)];
   }
+
+  /**
+   * Route this bucket's events matching `pattern` (see {@link approvedMarkerPattern}) to `queue`
+   * through Amazon EventBridge: turns the bucket's EventBridge delivery on and adds, in `scope`, a
+   * rule, its target (retried for a day, then to an encrypted dead-letter queue) and the queue
+   * policy that lets that rule, and only it, send. Unlike S3 queue notifications, any number of
+   * routes may match the same keys, so several consumers can follow one prefix.
+   */
+  public routeToQueue(scope: Construct, queue: SqsQueue, pattern: Record<string, unknown>, name: string, description: string): CloudwatchEventRule {
+    this.enableEventBridge();
+    const rule = new CloudwatchEventRule(scope, 'Rule', { name, description, eventPattern: JSON.stringify(pattern) });
+    new SqsQueuePolicy(scope, `${queue.node.id}FromRule`, {
+      queueUrl: queue.url,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'AllowRule',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queue.arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': rule.arn } },
+        }],
+      }),
+    });
+    const deadLetter = ruleDeadLetterQueue(scope, `${name.slice(0, 76)}-dlq`, rule.arn);
+    new CloudwatchEventTarget(scope, 'RuleTarget', {
+      rule: rule.name,
+      targetId: 'Queue',
+      arn: queue.arn,
+      deadLetterConfig: { arn: deadLetter.arn },
+      retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+    });
+    return rule;
+  }
+}
+
+/**
+ * The EventBridge pattern of S3 `Object Created` events of `_APPROVED.json` markers one level or
+ * more under `prefix` of `bucket` (what a pipeline writes last when it publishes a version;
+ * `wildcard`: `*` matches any characters, `*` and `\` in the prefix are escaped).
+ */
+export function approvedMarkerPattern(bucket: string, prefix: string): Record<string, unknown> {
+  const escape = (x: string) => x.replace(/[\\*]/g, (c) => `\\${c}`);
+  return {
+    'source': ['aws.s3'],
+    'detail-type': ['Object Created'],
+    'detail': { bucket: { name: [bucket] }, object: { key: [{ wildcard: `${escape(prefix)}*/_APPROVED.json` }] } },
+  };
 }

@@ -344,7 +344,7 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
       });
     });
   }
-  if (promotion) rolloutOnServingCluster(p, undefined, plan);
+  for (const endpoint of plan.promotionTargets) rolloutOnServingCluster(p, undefined, plan, endpoint);
   return { resource: pipeline, artifactsUri, instanceTypes };
 }
 

@@ -27,14 +27,12 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { partitionOf, trustPolicy } from './arn';
-import { BucketEvents } from './bucket-events';
+import { approvedMarkerPattern, BucketEvents } from './bucket-events';
 import type { SageMakerEndpointSpec, SageMakerRealisation } from './sagemaker-endpoint';
 import { ruleDeadLetterQueue } from './storage';
 import { joinName } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
 
-/** The marker a pipeline writes last under `<versions>/<run>/` (lib/training/scripts.ts, lib/aws/sagemaker-pipeline.ts). */
-const MARKER = '_APPROVED.json';
 /** The archive name SageMaker training jobs write (what the SageMaker pipeline publishes). */
 const ARCHIVE = 'model.tar.gz';
 /** Baking time of the canary step before all traffic shifts (SageMaker allows 0 to 3600 s). */
@@ -369,19 +367,6 @@ export class SageMakerRollout extends Construct {
 
 /** Endpoint states in which no update starts or completes. */
 const BROKEN = ['Failed', 'UpdateRollbackFailed', 'OutOfService', 'Deleting'];
-
-/**
- * The EventBridge pattern of S3 `Object Created` events of `_APPROVED.json` markers one level or
- * more under `prefix` (`wildcard`: `*` matches any characters; `*` and `\` in the prefix escaped).
- */
-export function approvedMarkerPattern(bucket: string, prefix: string): Record<string, unknown> {
-  const escape = (s: string) => s.replace(/[\\*]/g, (c) => `\\${c}`);
-  return {
-    'source': ['aws.s3'],
-    'detail-type': ['Object Created'],
-    'detail': { bucket: { name: [bucket] }, object: { key: [{ wildcard: `${escape(prefix)}*/${MARKER}` }] } },
-  };
-}
 
 /** ARN of an AWS SDK service integration. */
 function sdk(partition: string, service: string, action: string): string {

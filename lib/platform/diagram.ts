@@ -85,8 +85,11 @@ export function platformDiagram(platform: IConstruct, stacks: TerraformStack[], 
     for (const pool of [...w.pools].sort()) if (ids.has(pool)) edges.push(`  ${idOf(source)} -->|runs on| ${idOf(pool)}`);
   }
   for (const c of platform.node.findAll()) {
-    const target = (c as any).promoteTo;
-    if (target?.node?.path && ids.has(c.node.path) && ids.has(target.node.path)) edges.push(`  ${idOf(c.node.path)} -->|promotes to| ${idOf(target.node.path)}`);
+    const x = c as any;
+    const targets: any[] = Array.isArray(x.promotionTargets) ? x.promotionTargets : x.promoteTo ? [x.promoteTo] : [];
+    for (const target of targets) {
+      if (target?.node?.path && ids.has(c.node.path) && ids.has(target.node.path)) edges.push(`  ${idOf(c.node.path)} -->|promotes to| ${idOf(target.node.path)}`);
+    }
   }
   return [...out, ...edges].join('\n') + '\n';
 }

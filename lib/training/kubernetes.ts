@@ -56,7 +56,7 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
   const name = plan.name;
   const ns = validateDnsLabel(props.namespace ?? name, path, 'namespace');
   for (const s of plan.stages) {
-    if (RESERVED.includes(s.name)) throw new ConfigError(path, `stages.${s.name}`, s.name, `a stage name other than ${RESERVED.join(', ')} (names of built-in steps)`);
+    if (RESERVED.includes(s.name) || /^roll-endpoint-\d+$/.test(s.name)) throw new ConfigError(path, `stages.${s.name}`, s.name, `a stage name other than ${RESERVED.join(', ')} (names of built-in steps)`);
     const pool = s.options.pool;
     if (pool && pool.cluster !== cluster) {
       throw new ConfigError(path, `stages.${s.name}.pool`, pool.node.path, `a pool of cluster ${cluster.node.path}, where the pipeline runs`);
@@ -347,32 +347,38 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
       ...(plan.gates.length ? { when: "'{{tasks.gate.outputs.result}}' == 'pass'" } : {}),
       arguments: { parameters: [{ name: 'metrics', value: metricsRef }] },
     });
-    const sameCluster = promotion.kind === 'kserve' && promotion.cluster === cluster;
-    if (sameCluster) {
+    let inCluster = 0;
+    for (const target of plan.promotionTargets) {
+      const tp = target.promotion;
+      if (!(tp.kind === 'kserve' && tp.cluster === cluster)) {
+        rolloutOnServingCluster(p, cluster, plan, target);
+        continue;
+      }
       // Roll the InferenceService here: a merge patch of its model URI and canary, by a role that
       // may get and patch only that InferenceService.
-      const isvc = promotion.inferenceServiceName!;
-      const isvcNs = promotion.namespace!;
-      promotion._acceptModelRollouts?.(); // the next terraform apply keeps what this step rolls
-      role('promote', `${name}-promote`, [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: [isvc], verbs: ['get', 'patch'] }], [sa.promoter], isvcNs);
+      inCluster++;
+      const suffix = inCluster === 1 ? '' : `-${inCluster}`;
+      const step = `roll-endpoint${suffix}`;
+      const isvc = tp.inferenceServiceName!;
+      const isvcNs = tp.namespace!;
+      tp._acceptModelRollouts?.(); // the next terraform apply keeps what this step rolls
+      role(`promote${suffix}`, `${name}-promote${suffix}`, [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: [isvc], verbs: ['get', 'patch'] }], [sa.promoter], isvcNs);
       templates.push({
-        name: 'roll-endpoint',
+        name: step,
         serviceAccountName: sa.promoter,
         automountServiceAccountToken: true,
-        metadata: { labels: { [STAGE_LABEL]: 'roll-endpoint' } },
+        metadata: { labels: { [STAGE_LABEL]: step } },
         inputs: { parameters: [{ name: 'version-uri' }] },
         container: tool(plan.images.kubectl, 'main', ['kubectl'], [], undefined, {
-          args: ['patch', 'inferenceservice', isvc, '--namespace', isvcNs, '--type', 'merge', '--patch', kservePatch(promotion.canaryPercent, '{{inputs.parameters.version-uri}}')],
+          args: ['patch', 'inferenceservice', isvc, '--namespace', isvcNs, '--type', 'merge', '--patch', kservePatch(tp.canaryPercent, '{{inputs.parameters.version-uri}}')],
         }),
       });
       tasks.push({
-        name: 'roll-endpoint',
-        template: 'roll-endpoint',
+        name: step,
+        template: step,
         depends: 'publish-model.Succeeded',
         arguments: { parameters: [{ name: 'version-uri', value: '{{tasks.publish-model.outputs.parameters.version-uri}}' }] },
       });
-    } else {
-      rolloutOnServingCluster(p, cluster, plan);
     }
   } else {
     bind('promoter', []);

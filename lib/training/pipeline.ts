@@ -57,6 +57,14 @@ export interface TrainingPipelineProps {
   readonly gates?: Gate[];
   /** The serving endpoint approved models are promoted to. @default - no promotion */
   readonly promoteTo?: IInferenceEndpoint;
+  /**
+   * Further endpoints every approved version rolls out to, as to `promoteTo` (for example the same
+   * model served at several edge sites). Each must take its versions from the same
+   * `modelVersionsUri` as `promoteTo`: the version is published once, and each endpoint's rollout
+   * picks it up (on other clusters, each through its own EventBridge rule and queue).
+   * @default - only `promoteTo`
+   */
+  readonly promoteAlsoTo?: IInferenceEndpoint[];
   /** Kubernetes namespace of the pipeline. @default - the pipeline name */
   readonly namespace?: string;
   /**
@@ -92,6 +100,8 @@ export interface PipelinePlan {
   readonly artifactsUri?: string;
   readonly gates: Gate[];
   readonly promoteTo?: IInferenceEndpoint;
+  /** `promoteTo` and `promoteAlsoTo`, in that order (empty without promotion). */
+  readonly promotionTargets: IInferenceEndpoint[];
   readonly images: Required<ToolImages>;
 }
 
@@ -135,6 +145,8 @@ export class TrainingPipeline extends Construct implements ICostSource {
   public readonly artifactsUri: string;
   /** The endpoint approved models are promoted to, if any (the platform diagram draws it). */
   public readonly promoteTo?: IInferenceEndpoint;
+  /** Every endpoint approved models roll out to: `promoteTo`, then `promoteAlsoTo`. */
+  public readonly promotionTargets: IInferenceEndpoint[];
   private readonly costSpec: PipelineCostSpec;
 
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
@@ -152,6 +164,7 @@ export class TrainingPipeline extends Construct implements ICostSource {
     const runs = plan.triggers.map((t) => t.runsPerMonth);
     this.runsPerMonth = plan.triggers.length && runs.every((r) => r !== undefined) ? runs.reduce((a, b) => a! + b!, 0) : undefined;
     this.promoteTo = plan.promoteTo;
+    this.promotionTargets = [...plan.promotionTargets];
 
     let realised: { resource: IConstruct; namespace?: string; artifactsUri: string; instanceTypes?: Record<string, string> };
     if (isCluster(scope)) {
@@ -324,11 +337,9 @@ export function planPipeline(owner: IConstruct, name: string, props: TrainingPip
   if (gates.length && !evaluate) {
     throw new ConfigError(path, 'gates', gates.map((g) => g.toString()), 'an evaluate stage (TrainingStage.evaluate) that writes the metrics the gates read');
   }
-  if (props.promoteTo) {
-    parseS3Uri(props.promoteTo.promotion.modelVersionsUri, path, 'promoteTo.promotion.modelVersionsUri');
-    const c = props.promoteTo.promotion.canaryPercent;
-    if (!Number.isInteger(c) || c < 0 || c > 100) throw new ConfigError(path, 'promoteTo.promotion.canaryPercent', c, 'an integer from 0 to 100');
-    if (!gates.length) Annotations.of(owner).addWarning(`${name}: promotes every successful run to ${props.promoteTo.endpointName} without an evaluation gate; add gates: [Gate.metric(...)]`);
+  const promotionTargets = promotionTargetsOf(path, props);
+  if (props.promoteTo && !gates.length) {
+    Annotations.of(owner).addWarning(`${name}: promotes every successful run to ${promotionTargets.map((t) => t.endpointName).join(', ')} without an evaluation gate; add gates: [Gate.metric(...)]`);
   }
   if (props.priority !== undefined && (!Number.isInteger(props.priority) || Math.abs(props.priority) > 1e9)) {
     throw new ConfigError(path, 'priority', props.priority, 'an integer between -1e9 and 1e9');
@@ -345,6 +356,7 @@ export function planPipeline(owner: IConstruct, name: string, props: TrainingPip
     artifactsUri: props.artifactsUri ? withSlash(props.artifactsUri) : undefined,
     gates,
     promoteTo: props.promoteTo,
+    promotionTargets,
     images: { ...DEFAULT_TOOL_IMAGES, ...(props.toolImages ?? {}) },
   };
 }
@@ -358,4 +370,32 @@ function dependsTransitively(deps: Record<string, string[]>, from: string, to: s
 /** `s3://b/p` → `s3://b/p/`. */
 export function withSlash(uri: string): string {
   return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+/**
+ * `promoteTo` and `promoteAlsoTo`, checked: valid promotions (versions URI, canary share), no
+ * endpoint twice, one versions URI for all (the version is published once).
+ */
+function promotionTargetsOf(path: string, props: TrainingPipelineProps): IInferenceEndpoint[] {
+  const also = props.promoteAlsoTo ?? [];
+  if (!props.promoteTo) {
+    if (also.length) throw new ConfigError(path, 'promoteAlsoTo', also.map((e) => e.endpointName), 'promoteTo as well: promoteAlsoTo adds endpoints to the one promoteTo names');
+    return [];
+  }
+  const targets = [props.promoteTo, ...also];
+  const primary = withSlash(props.promoteTo.promotion.modelVersionsUri);
+  targets.forEach((t, i) => {
+    const field = i === 0 ? 'promoteTo' : `promoteAlsoTo[${i - 1}]`;
+    parseS3Uri(t.promotion.modelVersionsUri, path, `${field}.promotion.modelVersionsUri`);
+    const c = t.promotion.canaryPercent;
+    if (!Number.isInteger(c) || c < 0 || c > 100) throw new ConfigError(path, `${field}.promotion.canaryPercent`, c, 'an integer from 0 to 100');
+    if (i > 0 && withSlash(t.promotion.modelVersionsUri) !== primary) {
+      throw new ConfigError(path, `${field}.promotion.modelVersionsUri`, t.promotion.modelVersionsUri,
+        `${primary}, the modelVersionsUri of promoteTo (${props.promoteTo!.endpointName}): a version is published once and every target rolls out from there; set modelVersionsUri of endpoint ${t.endpointName} to it`);
+    }
+    const twice = targets.findIndex((o) => o === t || (o.promotion.kind === 'kserve' && o.promotion.cluster !== undefined && o.promotion.cluster === t.promotion.cluster
+      && o.promotion.namespace === t.promotion.namespace && o.promotion.inferenceServiceName === t.promotion.inferenceServiceName));
+    if (twice !== i) throw new ConfigError(path, field, t.node.path, `an endpoint not already among the promotion targets (${targets[twice].node.path} is)`);
+  });
+  return targets;
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { envVar, queueDrainScaledJob, roleBindingObject, roleObject } from './k8s-objects';
 import type { PipelinePlan } from './pipeline';
 import { ROLLOUT_RECEIVE_SCRIPT, DELETE_SCRIPT } from './scripts';
-import { BucketEvents } from '../aws/bucket-events';
+import { approvedMarkerPattern, BucketEvents } from '../aws/bucket-events';
 import { secureQueue } from '../aws/storage';
 import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
@@ -12,7 +12,7 @@ import { Keda } from '../kubernetes/keda';
 import { emitManifest, KubernetesObject } from '../kubernetes/manifest';
 import { allowEgress, restrictedContainerSecurityContext, serviceAccountObject } from '../kubernetes/objects';
 import { ClusterKind, ICluster, Layer } from '../platform/cluster';
-import type { EndpointPromotion } from '../serving/endpoint';
+import type { EndpointPromotion, IInferenceEndpoint } from '../serving/endpoint';
 
 /** UID of the helper containers (`nobody`). */
 const TOOL_UID = 65534;
@@ -26,9 +26,11 @@ function hasCloud(cluster: ICluster): boolean {
  * How an approved version reaches an endpoint the training side cannot patch directly: the
  * version is published under `modelVersionsUri` (the shared model store) with an `_APPROVED.json`
  * marker written last; then
- * - KServe on another cluster: on the serving cluster, S3 notification of new markers → SQS →
- *   KEDA ScaledJob that patches the InferenceService's model URI and canary share (RBAC: get and
- *   patch of that one InferenceService);
+ * - KServe on another cluster: in the serving cluster's AWS scope, an EventBridge rule on new
+ *   markers (the bucket's events go to EventBridge, so any number of endpoints can follow one
+ *   versions prefix) → encrypted SQS queue → on the serving cluster, a KEDA ScaledJob that patches
+ *   the InferenceService's model URI and canary share (RBAC: get and patch of that one
+ *   InferenceService);
  * - SageMaker endpoint realised by this library (a ServerlessInferenceEndpoint with a SageMaker
  *   target): in the endpoint's AWS stack, once per endpoint however many pipelines promote to it,
  *   the bucket sends its events to EventBridge; a rule on new `_APPROVED.json` markers starts a Step
@@ -42,15 +44,19 @@ function hasCloud(cluster: ICluster): boolean {
  * - another SageMaker endpoint (an {@link EndpointPromotion} without the rollout hook): nothing is
  *   created here; its own rollout must read the versions under `modelVersionsUri`.
  *
- * `owner` is the pipeline; `trainingCluster` is undefined for SageMaker pipelines.
+ * `owner` is the pipeline; `trainingCluster` is undefined for SageMaker pipelines; `endpoint` is
+ * one of the plan's promotion targets.
  * @throws ConfigError when there is no model store both sides reach
  * @internal
  */
-export function rolloutOnServingCluster(owner: Construct, trainingCluster: ICluster | undefined, plan: PipelinePlan): void {
+export function rolloutOnServingCluster(
+  owner: Construct, trainingCluster: ICluster | undefined, plan: PipelinePlan, endpoint: IInferenceEndpoint,
+): void {
   const path = owner.node.path;
-  const endpoint = plan.promoteTo!;
   const promotion = endpoint.promotion;
-  const versions = parseS3Uri(promotion.modelVersionsUri, path, 'promoteTo.promotion.modelVersionsUri');
+  const primary = endpoint === plan.promoteTo;
+  const field = primary ? 'promoteTo' : `promoteAlsoTo[${plan.promotionTargets.indexOf(endpoint) - 1}]`;
+  const versions = parseS3Uri(promotion.modelVersionsUri, path, `${field}.promotion.modelVersionsUri`);
   if (promotion.kind === 'sagemaker') {
     const published = `${plan.name}: approved versions are published under ${promotion.modelVersionsUri}<run>/ (marker _APPROVED.json, written last)`;
     const name = promotion.sagemakerEndpointName ?? endpoint.endpointName;
@@ -61,19 +67,24 @@ export function rolloutOnServingCluster(owner: Construct, trainingCluster: IClus
     return;
   }
   if (promotion.kind !== 'kserve') {
-    throw new ConfigError(path, 'promoteTo.promotion.kind', promotion.kind, '"kserve" or "sagemaker"');
+    throw new ConfigError(path, `${field}.promotion.kind`, promotion.kind, '"kserve" or "sagemaker"');
   }
   const serving = promotion.cluster;
   if (!serving || !promotion.inferenceServiceName || !promotion.namespace) {
-    throw new ConfigError(path, 'promoteTo.promotion', { cluster: serving?.node.path, namespace: promotion.namespace, inferenceServiceName: promotion.inferenceServiceName }, 'a KServe promotion naming its cluster, namespace and InferenceService');
+    throw new ConfigError(path, `${field}.promotion`, { cluster: serving?.node.path, namespace: promotion.namespace, inferenceServiceName: promotion.inferenceServiceName }, 'a KServe promotion naming its cluster, namespace and InferenceService');
   }
   const where = trainingCluster ? `cluster ${trainingCluster.node.path}` : 'SageMaker';
   const samePlatform = trainingCluster ? trainingCluster.platformName === serving.platformName : true;
   if (!hasCloud(serving)) {
-    throw new ConfigError(path, 'promoteTo', endpoint.endpointName,
+    throw new ConfigError(path, field, endpoint.endpointName,
       `a promotion target that shares a model store with the pipeline: the pipeline runs on ${where}${samePlatform ? '' : ` (platform ${trainingCluster!.platformName})`} and endpoint ${endpoint.endpointName} on cluster ${serving.node.path}${samePlatform ? '' : ` (platform ${serving.platformName})`}, which has no AWS region to receive new versions of ${promotion.modelVersionsUri} from; give that cluster an awsRegion (addExistingCluster(..., { awsRegion })) or promote to an endpoint on ${where}`);
   }
-  new ModelRollout(owner, `Rollout-${serving.node.id}`, serving, promotion, versions.bucket, versions.prefix, plan);
+  const base = `Rollout-${serving.node.id}`;
+  const id = owner.node.tryFindChild(base) ? `${base}-${promotion.namespace}-${promotion.inferenceServiceName}` : base;
+  // The first target keeps the shorter queue name; the others (several sites may serve an
+  // endpoint of the same name) carry their cluster's id.
+  const queueName = joinName([serving.platformName, plan.name, ...(primary ? [] : [serving.node.id]), promotion.inferenceServiceName, 'rollout'], 76);
+  new ModelRollout(owner, id, serving, promotion, versions.bucket, versions.prefix, plan, queueName);
 }
 
 /**
@@ -83,7 +94,10 @@ export function rolloutOnServingCluster(owner: Construct, trainingCluster: IClus
  * @internal
  */
 class ModelRollout extends Construct {
-  constructor(scope: Construct, id: string, serving: ICluster, promotion: EndpointPromotion, bucket: string, prefix: string, plan: PipelinePlan) {
+  constructor(
+    scope: Construct, id: string, serving: ICluster, promotion: EndpointPromotion,
+    bucket: string, prefix: string, plan: PipelinePlan, queueName: string,
+  ) {
     super(scope, id);
     const path = this.node.path;
     const ns = promotion.namespace!;
@@ -92,8 +106,11 @@ class ModelRollout extends Construct {
     const name = joinName([isvc, 'rollout'], 50);
     const region = serving.cloudRegion!;
     const cloud = serving.cloudScopeFor(this) as Construct;
-    const { queue } = secureQueue(cloud, 'Queue', { name: joinName([serving.platformName, plan.name, isvc, 'rollout'], 76), visibilityTimeoutSeconds: 300, deadLetterAfter: 5 });
-    BucketEvents.of(TerraformStack.of(cloud), bucket, path).sendNewObjectsTo(this, queue, prefix, '_APPROVED.json', region);
+    const { queue } = secureQueue(cloud, 'Queue', { name: queueName, visibilityTimeoutSeconds: 300, deadLetterAfter: 5 });
+    const versionsPrefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const description = `New approved versions under s3://${bucket}/${versionsPrefix} roll InferenceService ${ns}/${isvc} on ${serving.node.path}`;
+    const pattern = approvedMarkerPattern(bucket, versionsPrefix);
+    BucketEvents.of(TerraformStack.of(cloud), bucket, path).routeToQueue(cloud, queue, pattern, joinName([queueName], 64), description);
     const identity = serving.grantWorkload(this, ns, name, [{ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [queue.arn] }]);
     const workloads = serving.scopeFor(Layer.WORKLOADS, this);
     const emit = (eid: string, o: KubernetesObject) => emitManifest(workloads, eid, o, serving.commonLabels);

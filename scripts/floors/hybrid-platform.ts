@@ -96,15 +96,20 @@ function secureBucket(scope: Construct, id: string, prefix: string): S3Bucket {
   return b;
 }
 
-/** An encrypted queue with a dead-letter queue fed by one bucket's "object created" events. */
-function bucketQueue(scope: Construct, id: string, queueName: string, bucket: string, prefix: string, suffix: string): SqsQueue {
+/** An encrypted work queue (5 minutes visibility) with its encrypted dead-letter queue. */
+function queueWithDlq(scope: Construct, id: string, queueName: string): SqsQueue {
   const dlq = new SqsQueue(scope, `${id}-dlq`, { name: `${queueName}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 });
-  const q = new SqsQueue(scope, id, {
+  return new SqsQueue(scope, id, {
     name: queueName,
     sqsManagedSseEnabled: true,
     visibilityTimeoutSeconds: 300,
     redrivePolicy: json({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
   });
+}
+
+/** An encrypted queue with a dead-letter queue fed by one bucket's "object created" events. */
+function bucketQueue(scope: Construct, id: string, queueName: string, bucket: string, prefix: string, suffix: string): SqsQueue {
+  const q = queueWithDlq(scope, id, queueName);
   const p = new SqsQueuePolicy(scope, `${id}-policy`, {
     queueUrl: q.url,
     policy: json({ Version: '2012-10-17', Statement: [{ Sid: 'AllowBucketNotifications', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: q.arn, Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } } }] }),
@@ -112,6 +117,22 @@ function bucketQueue(scope: Construct, id: string, queueName: string, bucket: st
   new S3BucketNotification(scope, `${id}-notification`, {
     bucket, queue: [{ id: queueName, queueArn: q.arn, events: ['s3:ObjectCreated:*'], filterPrefix: prefix, filterSuffix: suffix }], dependsOn: [p],
   });
+  return q;
+}
+
+/** An encrypted queue with a dead-letter queue fed by an EventBridge rule on one bucket's new keys matching `wildcard`. */
+function eventQueue(scope: Construct, id: string, queueName: string, bucket: string, wildcard: string): SqsQueue {
+  const q = queueWithDlq(scope, id, queueName);
+  new S3BucketNotification(scope, `${id}-notification`, { bucket, eventbridge: true });
+  const rule = new CloudwatchEventRule(scope, `${id}-rule`, {
+    name: queueName,
+    eventPattern: json({ 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: [bucket] }, object: { key: [{ wildcard }] } } }),
+  });
+  const fromRule = (queue: SqsQueue) => json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue.arn, Condition: { ArnEquals: { 'aws:SourceArn': rule.arn } } }] });
+  new SqsQueuePolicy(scope, `${id}-policy`, { queueUrl: q.url, policy: fromRule(q) });
+  const ruleDlq = new SqsQueue(scope, `${id}-rule-dlq`, { name: `${queueName}-dlq-rule`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 });
+  new SqsQueuePolicy(scope, `${id}-rule-dlq-policy`, { queueUrl: ruleDlq.url, policy: fromRule(ruleDlq) });
+  new CloudwatchEventTarget(scope, `${id}-target`, { rule: rule.name, targetId: 'Queue', arn: q.arn, deadLetterConfig: { arn: ruleDlq.arn } });
   return q;
 }
 
@@ -290,7 +311,7 @@ const readHistory = allow(['s3:GetObject'], ['arn:aws:s3:::acme-ml-data/recs/his
 identity('recs-full', 'recs-full-steps', [readHistory, ...rw(fullArtifacts.arn)]);
 identity('recs-full', 'recs-full-trainer', [readHistory, ...rw(fullArtifacts.arn), allow(['s3:PutObject', 's3:GetObject'], ['arn:aws:s3:::acme-ml-checkpoints/recs/full/*'])]);
 identity('recs-full', 'recs-full-promoter', [...rw(fullArtifacts.arn), allow(['s3:PutObject'], [`${models}/recs/versions/*`])]);
-const rollout = bucketQueue(infra, 'rollout', 'acme-ml-recs-train-recs-rollout', 'acme-ml-models', 'recs/versions/', '_APPROVED.json');
+const rollout = eventQueue(infra, 'rollout', 'acme-ml-recs-train-recs-rollout', 'acme-ml-models', 'recs/versions/*/_APPROVED.json');
 identity('recs', 'recs-rollout', [allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [rollout.arn])]);
 new TerraformOutput(infra, 'ClusterName', { value: cluster.name });
 new TerraformOutput(infra, 'ClusterEndpoint', { value: cluster.endpoint });

@@ -145,9 +145,11 @@ test('promotion: the lab gates on ndcg@10 and publishes; the EKS side rolls appr
   expect(envOf(gate.script).GATES).toBe('[{"metric":"ndcg@10","operator":">=","threshold":0.31}]');
   const publish = wt.spec.templates.find((t: any) => t.name === 'publish-model');
   expect(envOf(publish.container).VERSIONS_URI).toBe('s3://acme-ml-models/recs/versions/');
-  // On prod: new _APPROVED.json markers → queue → a ScaledJob allowed to patch only that InferenceService.
+  // On prod: new _APPROVED.json markers → EventBridge rule → queue → a ScaledJob allowed to patch only that InferenceService.
   const n = Object.values<any>(resourcesOf(synth.stack('acme-ml-prod-infra'), 'aws_s3_bucket_notification'));
-  expect(n.map((x) => [x.bucket, x.queue[0].filter_prefix, x.queue[0].filter_suffix])).toEqual([['acme-ml-models', 'recs/versions/', '_APPROVED.json']]);
+  expect(n.map((x) => [x.bucket, x.eventbridge])).toEqual([['acme-ml-models', true]]);
+  const rule = Object.values<any>(resourcesOf(synth.stack('acme-ml-prod-infra'), 'aws_cloudwatch_event_rule')).find((r) => r.name === 'acme-ml-recs-train-recs-rollout');
+  expect(JSON.parse(rule.event_pattern).detail.object.key).toEqual([{ wildcard: 'recs/versions/*/_APPROVED.json' }]);
   expect(objectOf(synth, 'ScaledJob', 'recs-rollout', 'recs').spec.triggers[0].type).toBe('aws-sqs-queue');
   expect(objectOf(synth, 'Role', 'recs-rollout', 'recs').rules).toEqual([
     { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['recs'], verbs: ['get', 'patch'] },

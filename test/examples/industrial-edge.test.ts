@@ -55,13 +55,9 @@ test('every plant serves the detector as a KServe Standard Deployment with one r
   for (const { stack, manifest } of isvcs) {
     expect(manifest.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
     expect(manifest.spec.predictor).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
-    if (stack.includes('stuttgart')) {
-      // The pipeline promotes here: the declared model, unless a rollout replaced it since.
-      expect(manifest.metadata.annotations['cdktf-ai-infra/declared-storage-uri']).toBe('s3://acme-factory-models/defect-detector/v12/');
-      expect(manifest.spec.predictor.model.storageUri).toMatch(/^\$\{try\(.*\.spec\.predictor\.model\.storageUri : "s3:\/\/acme-factory-models\/defect-detector\/v12\/", "s3:\/\/acme-factory-models\/defect-detector\/v12\/"\)\}$/);
-    } else {
-      expect(manifest.spec.predictor.model.storageUri).toBe('s3://acme-factory-models/defect-detector/v12/');
-    }
+    // The pipeline promotes to every plant: the declared model, unless a rollout replaced it since.
+    expect(manifest.metadata.annotations['cdktf-ai-infra/declared-storage-uri']).toBe('s3://acme-factory-models/defect-detector/v12/');
+    expect(manifest.spec.predictor.model.storageUri).toMatch(/^\$\{try\(.*\.spec\.predictor\.model\.storageUri : "s3:\/\/acme-factory-models\/defect-detector\/v12\/", "s3:\/\/acme-factory-models\/defect-detector\/v12\/"\)\}$/);
     const gpu = manifest.spec.predictor.model.resources.limits['nvidia.com/gpu'];
     expect([stack, gpu]).toEqual([stack, stack.includes('stuttgart') ? '1' : undefined]);
   }
@@ -75,19 +71,35 @@ test('every plant serves the detector as a KServe Standard Deployment with one r
   }
 });
 
-test('rollout to the pilot plant: approved versions announced from S3 to a queue in eu-central-1, patched by a ScaledJob in Stuttgart', () => {
+test('rollout to every plant: approved versions go to EventBridge, a rule and a queue per plant in eu-central-1, a ScaledJob per plant', () => {
   const aws = synth.stack('acme-factory-aws-eu-central-1');
-  const n = onlyResource(aws, 'aws_s3_bucket_notification');
-  expect([n.bucket, n.queue[0].filter_prefix, n.queue[0].filter_suffix]).toEqual(['acme-factory-models', 'defect-detector/', '_APPROVED.json']);
-  const rollouts = kubernetesObjects(synth).filter((o) => o.manifest.kind === 'ScaledJob');
-  expect(rollouts.map((o) => [o.stack, o.manifest.metadata.name])).toEqual([['acme-factory-edge-stuttgart-workloads', 'defect-detector-rollout']]);
-  expect(rollouts[0].manifest.spec.triggers[0]).toMatchObject({ type: 'aws-sqs-queue', metadata: { awsRegion: 'eu-central-1' } });
-  // Credentials from the plant's secret; RBAC: get and patch of that one InferenceService.
-  const pod = rollouts[0].manifest.spec.jobTargetRef.template.spec;
-  expect(pod.initContainers[0].envFrom).toEqual([{ secretRef: { name: 'aws-model-reader' } }]);
-  expect(objectOf(synth, 'Role', 'defect-detector-rollout', 'defect-detector').rules).toEqual([
-    { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['defect-detector'], verbs: ['get', 'patch'] },
+  expect(onlyResource(aws, 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-factory-models', eventbridge: true });
+  const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule')).filter((r) => String(r.name).endsWith('-rollout'));
+  expect(rules.map((r) => r.name).sort()).toEqual([
+    'acme-factory-defect-train-defect-detector-rollout',
+    'acme-factory-defect-train-edge-leipzig-defect-detector-rollout',
+    'acme-factory-defect-train-edge-linz-defect-detector-rollout',
   ]);
+  for (const r of rules) {
+    expect(JSON.parse(r.event_pattern).detail).toEqual({ bucket: { name: ['acme-factory-models'] }, object: { key: [{ wildcard: 'defect-detector/*/_APPROVED.json' }] } });
+  }
+  const rollouts = kubernetesObjects(synth).filter((o) => o.manifest.kind === 'ScaledJob');
+  expect(rollouts.map((o) => [o.stack, o.manifest.metadata.name]).sort()).toEqual([
+    ['acme-factory-edge-leipzig-workloads', 'defect-detector-rollout'],
+    ['acme-factory-edge-linz-workloads', 'defect-detector-rollout'],
+    ['acme-factory-edge-stuttgart-workloads', 'defect-detector-rollout'],
+  ]);
+  // Each plant's job drains its own queue.
+  const queueUrls = rollouts.map((o) => o.manifest.spec.triggers[0].metadata.queueURL);
+  expect(new Set(queueUrls).size).toBe(3);
+  for (const { manifest } of rollouts) {
+    expect(manifest.spec.triggers[0]).toMatchObject({ type: 'aws-sqs-queue', metadata: { awsRegion: 'eu-central-1' } });
+    // Credentials from the plant's secret; RBAC: get and patch of that one InferenceService.
+    expect(manifest.spec.jobTargetRef.template.spec.initContainers[0].envFrom).toEqual([{ secretRef: { name: 'aws-model-reader' } }]);
+  }
+  for (const o of kubernetesObjects(synth).filter((x) => x.manifest.kind === 'Role' && x.manifest.metadata.name === 'defect-detector-rollout')) {
+    expect(o.manifest.rules).toEqual([{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['defect-detector'], verbs: ['get', 'patch'] }]);
+  }
 });
 
 test('the artifacts bucket is protected; budget and tags', () => {

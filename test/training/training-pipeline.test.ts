@@ -292,7 +292,7 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
     expect(wt.spec.templates.map((t: any) => t.name)).not.toContain('roll-endpoint');
   });
 
-  test('rollout on prod: new _APPROVED.json markers → queue → ScaledJob patching only that InferenceService', () => {
+  test('rollout on prod: new _APPROVED.json markers → EventBridge rule → queue → ScaledJob patching only that InferenceService', () => {
     const sj = objectOf(synth, 'ScaledJob');
     const pod = sj.spec.jobTargetRef.template.spec;
     expect(pod.initContainers[1].command).toEqual(['kubectl', 'patch', 'inferenceservice', 'recs', '--namespace', 'serving', '--type', 'merge', '--patch-file', '/work/patch.json']);
@@ -300,8 +300,22 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
     expect(objectOf(synth, 'Role', 'recs-rollout').rules).toEqual([{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['recs'], verbs: ['get', 'patch'] }]);
     const infra = synth.stack('acme-prod-infra');
     const n = Object.values<any>(resourcesOf(infra, 'aws_s3_bucket_notification'))[0];
-    expect(n.bucket).toBe('acme-models');
-    expect(n.queue).toEqual([expect.objectContaining({ filter_prefix: 'recs/', filter_suffix: '_APPROVED.json' })]);
+    expect(n).toMatchObject({ bucket: 'acme-models', eventbridge: true });
+    const rule = Object.values<any>(resourcesOf(infra, 'aws_cloudwatch_event_rule')).find((r) => r.name === 'acme-recs-train-recs-rollout');
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      'source': ['aws.s3'],
+      'detail-type': ['Object Created'],
+      'detail': { bucket: { name: ['acme-models'] }, object: { key: [{ wildcard: 'recs/*/_APPROVED.json' }] } },
+    });
+    const queues = Object.entries<any>(resourcesOf(infra, 'aws_sqs_queue'));
+    const [queueId] = queues.find(([, q]) => q.name === 'acme-recs-train-recs-rollout')!;
+    const target = Object.values<any>(resourcesOf(infra, 'aws_cloudwatch_event_target')).find((t) => t.arn === `\${aws_sqs_queue.${queueId}.arn}`);
+    expect(target).toMatchObject({ target_id: 'Queue', dead_letter_config: { arn: expect.stringMatching(/^\$\{aws_sqs_queue\..*\.arn\}$/) } });
+    // Only this rule may send to the queue.
+    const policy = Object.values<any>(resourcesOf(infra, 'aws_sqs_queue_policy')).find((p) => p.queue_url === `\${aws_sqs_queue.${queueId}.url}`);
+    expect(JSON.parse(policy.policy).Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\..*\.arn\}$/) } },
+    })]);
   });
 
   test('cost profile: a daily schedule runs 365/12 times a month on on-demand A100s', () => {
@@ -312,8 +326,77 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
   planTest('the prod infra stack with the rollout queue plans offline', () => {
     const result = planOffline(synth.stack('acme-prod-infra').json, { validate: false });
     if (!result.ok) throw new Error(result.output.slice(-4000));
-    expect(result.plannedResources.map((r) => r.type)).toContain('aws_s3_bucket_notification');
+    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_s3_bucket_notification', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target']));
   }, 180_000);
+});
+
+describe('promotion to several endpoints (promoteAlsoTo)', () => {
+  test('on the training cluster: one roll step per InferenceService, each with a role for that one InferenceService', () => {
+    const { app, prod, h100 } = eks();
+    const a = new FakeEndpoint(prod, 'recs', { cluster: prod });
+    const b = new FakeEndpoint(prod, 'recs-eu', { cluster: prod, namespace: 'serving-eu', canaryPercent: 100 });
+    new TrainingPipeline(prod, 'recs-train', { stages: stages(h100), ...RECS, promoteTo: a, promoteAlsoTo: [b] });
+    const synth = synthApp(app);
+    const wt = objectOf(synth, 'WorkflowTemplate', 'recs-train');
+    const rolls = wt.spec.templates.filter((t: any) => String(t.name).startsWith('roll-endpoint'));
+    expect(rolls.map((t: any) => [t.name, t.container.args.slice(0, 4)])).toEqual([
+      ['roll-endpoint', ['patch', 'inferenceservice', 'recs', '--namespace']],
+      ['roll-endpoint-2', ['patch', 'inferenceservice', 'recs-eu', '--namespace']],
+    ]);
+    expect(rolls[1].container.args).toContain('serving-eu');
+    const dag = wt.spec.templates.find((t: any) => t.name === 'pipeline').dag.tasks;
+    expect(dag.filter((t: any) => String(t.name).startsWith('roll-endpoint')).map((t: any) => t.depends)).toEqual(['publish-model.Succeeded', 'publish-model.Succeeded']);
+    expect(objectOf(synth, 'Role', 'recs-train-promote-2')).toMatchObject({ metadata: { namespace: 'serving-eu' }, rules: [{ resourceNames: ['recs-eu'], verbs: ['get', 'patch'] }] });
+    expect(schemaErrors(synth)).toEqual([]);
+  });
+
+  test('on other clusters: a rule, a queue and a ScaledJob per endpoint, all following the one versions prefix', () => {
+    const { app, prod, h100 } = eks();
+    const platform = prod.node.scope as AiPlatform;
+    const sites = ['muc', 'ber'].map((site) => platform.addExistingCluster(`edge-${site}`, { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws') }));
+    const [m, b] = sites.map((c) => new FakeEndpoint(c, 'detector', { cluster: c }));
+    new TrainingPipeline(prod, 'recs-train', { stages: stages(h100), ...RECS, promoteTo: m, promoteAlsoTo: [b] });
+    const synth = synthApp(app);
+    const aws = synth.stack('acme-aws-us-east-1');
+    const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule'));
+    expect(rules.map((r) => r.name).sort()).toEqual(['acme-recs-train-detector-rollout', 'acme-recs-train-edge-ber-detector-rollout']);
+    for (const r of rules) expect(JSON.parse(r.event_pattern).detail.object.key).toEqual([{ wildcard: 'recs/*/_APPROVED.json' }]);
+    expect(Object.values<any>(resourcesOf(aws, 'aws_s3_bucket_notification'))).toEqual([expect.objectContaining({ bucket: 'acme-models', eventbridge: true })]);
+    const jobs = kubernetesObjects(synth).filter((o) => o.manifest.kind === 'ScaledJob' && o.manifest.metadata.name === 'detector-rollout');
+    expect(jobs.map((o) => o.stack).sort()).toEqual(['acme-edge-ber-workloads', 'acme-edge-muc-workloads']);
+    expect(new Set(jobs.map((o) => o.manifest.spec.triggers[0].metadata.queueURL)).size).toBe(2);
+    expect(schemaErrors(synth)).toEqual([]);
+  });
+
+  test('a SageMaker endpoint and a KServe endpoint can follow the same versions', () => {
+    const { app, prod, h100 } = eks();
+    const k = new FakeEndpoint(prod, 'recs', { cluster: prod });
+    let rollouts = 0;
+    const sm = new FakeEndpoint(prod, 'recs-sm', { kind: 'sagemaker', sagemakerEndpointName: 'recs-sm', namespace: undefined, inferenceServiceName: undefined, _enableSageMakerRollout: () => `rollout ${++rollouts}` });
+    const pipeline = new TrainingPipeline(prod, 'recs-train', { stages: stages(h100), ...RECS, promoteTo: k, promoteAlsoTo: [sm] });
+    expect(pipeline.promotionTargets.map((t) => t.endpointName)).toEqual(['recs', 'recs-sm']);
+    expect(rollouts).toBe(1);
+    expect(pipeline.node.metadata.map((x) => String(x.data))).toContainEqual(expect.stringMatching(/Step Functions rollout of SageMaker endpoint recs-sm: rollout 1/));
+    synthApp(app);
+  });
+
+  test('throws when promoteAlsoTo comes without promoteTo, names an endpoint twice, or reads another versions prefix', () => {
+    const { prod, h100 } = eks();
+    const a = new FakeEndpoint(prod, 'a', { cluster: prod });
+    const b = new FakeEndpoint(prod, 'b', { cluster: prod, modelVersionsUri: 's3://acme-models/other/' });
+    const sameIsvc = new FakeEndpoint(prod, 'a2', { cluster: prod, inferenceServiceName: 'a' });
+    const p = (id: string, x: Partial<TrainingPipelineProps>) => () => new TrainingPipeline(prod, id, { stages: stages(h100), ...RECS, ...x });
+    expectConfigError(p('p1', { promoteAlsoTo: [a] }), { path: 'acme/prod/p1', field: 'promoteAlsoTo', received: ['a'], expected: /as well/ });
+    expectConfigError(p('p2', { promoteTo: a, promoteAlsoTo: [b] }), { field: 'promoteAlsoTo[0].promotion.modelVersionsUri', received: 's3://acme-models/other/', expected: /s3:\/\/acme-models\/recs\/, the modelVersionsUri of promoteTo \(a\)/ });
+    expectConfigError(p('p3', { promoteTo: a, promoteAlsoTo: [a] }), { field: 'promoteAlsoTo[0]', expected: /not already among the promotion targets/ });
+    expectConfigError(p('p4', { promoteTo: a, promoteAlsoTo: [sameIsvc] }), { field: 'promoteAlsoTo[0]', received: 'acme/prod/a2', expected: /acme\/prod\/a is/ });
+  });
+
+  test('a stage cannot take the name of a roll step', () => {
+    const { prod, h100 } = eks();
+    const s = [...stages(h100), TrainingStage.custom('roll-endpoint-2', { image: 'i:1' })];
+    expectConfigError(() => new TrainingPipeline(prod, 'x', { stages: s, ...RECS }), { field: 'stages.roll-endpoint-2' });
+  });
 });
 
 describe('team queue with cohort borrowing over spot and on-demand pools', () => {

@@ -140,6 +140,11 @@ esac
     const env = { ...process.env, PATH: `${dir}:${process.env.PATH}`, WORK_DIR: dir, QUEUE_URL: 'q', PATCH_TEMPLATE: '{"spec":{"predictor":{"model":{"storageUri":"__MODEL_URI__"}}}}' };
     expect(spawnSync('/bin/sh', ['-c', ROLLOUT_RECEIVE_SCRIPT], { encoding: 'utf8', env }).status).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'patch.json'), 'utf8'))).toEqual({ spec: { predictor: { model: { storageUri: 's3://acme-models/recs/recs-train-x7k2p/' } } } });
+    // The same marker delivered by an EventBridge rule (cross-cluster rollouts).
+    const viaRule = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-'));
+    fakeAws(viaRule, [['h2\t{"version":"0","detail-type":"Object Created","source":"aws.s3","detail":{"version":"0","bucket":{"name":"acme-models"},"object":{"key":"recs/recs-train-x7k2p/_APPROVED.json","size":80},"reason":"PutObject"}}']]);
+    expect(spawnSync('/bin/sh', ['-c', ROLLOUT_RECEIVE_SCRIPT], { encoding: 'utf8', env: { ...env, PATH: `${viaRule}:${process.env.PATH}`, WORK_DIR: viaRule } }).status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(viaRule, 'patch.json'), 'utf8'))).toEqual({ spec: { predictor: { model: { storageUri: 's3://acme-models/recs/recs-train-x7k2p/' } } } });
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-'));
     fakeAws(other, [['h9\t{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"acme-models"}']]);
     expect(spawnSync('/bin/sh', ['-c', ROLLOUT_RECEIVE_SCRIPT], { encoding: 'utf8', env: { ...env, PATH: `${other}:${process.env.PATH}`, WORK_DIR: other } }).status).toBe(0);
