@@ -241,7 +241,7 @@ templateTags['k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu'] = '
 templateTags['k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu'] = '4';
 Object.entries(templateTags).forEach(([k, v], i) => new AutoscalingGroupTagA(infra, `l4-tag-${i}`, { autoscalingGroupName: asg, tag: { key: k, value: v, propagateAtLaunch: false } }));
 
-const versions: Record<string, string> = { 'vpc-cni': 'v1.19.5-eksbuild.1', 'kube-proxy': 'v1.33.0-eksbuild.2', 'coredns': 'v1.12.1-eksbuild.2', 'eks-pod-identity-agent': 'v1.3.7-eksbuild.2' };
+const versions: Record<string, string> = { 'vpc-cni': 'v1.20.1-eksbuild.3', 'kube-proxy': 'v1.33.5-eksbuild.2', 'coredns': 'v1.12.4-eksbuild.1', 'eks-pod-identity-agent': 'v1.3.8-eksbuild.2' };
 const addons = Object.entries(versions).map(([addonName, addonVersion]) => new EksAddon(infra, addonName, {
   clusterName: cluster.name, addonName, addonVersion, resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', dependsOn: addonName === 'coredns' ? [system] : undefined,
 }));

@@ -124,7 +124,7 @@ for (const [id, capacity] of [['l4-spot', 'SPOT'], ['l4-od', 'ON_DEMAND']]) {
   for (const [k, v] of Object.entries(gpuLabels)) templateTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
   Object.entries(templateTags).forEach(([k, v], i) => new AutoscalingGroupTagA(infra, `${id}-tag-${i}`, { autoscalingGroupName: asg, tag: { key: k, value: v, propagateAtLaunch: false } }));
 }
-const versions: Record<string, string> = { 'vpc-cni': 'v1.19.5-eksbuild.1', 'kube-proxy': 'v1.33.0-eksbuild.2', 'coredns': 'v1.12.1-eksbuild.2', 'eks-pod-identity-agent': 'v1.3.7-eksbuild.2' };
+const versions: Record<string, string> = { 'vpc-cni': 'v1.20.1-eksbuild.3', 'kube-proxy': 'v1.33.5-eksbuild.2', 'coredns': 'v1.12.4-eksbuild.1', 'eks-pod-identity-agent': 'v1.3.8-eksbuild.2' };
 let agent: EksAddon | undefined;
 for (const [addonName, addonVersion] of Object.entries(versions)) {
   const a = new EksAddon(infra, addonName, { clusterName: cluster.name, addonName, addonVersion, resolveConflictsOnCreate: 'OVERWRITE', dependsOn: addonName === 'coredns' ? [system] : undefined });

@@ -257,7 +257,7 @@ describe('EksCluster options', () => {
       controlPlaneLogTypes: ['api', 'scheduler'],
       logRetentionDays: 30,
       systemNodes: { instanceTypes: ['m7i.large'], minNodes: 1, maxNodes: 3, diskGiB: 80 },
-      addonVersions: { coredns: 'v1.12.4-eksbuild.1' },
+      addonVersions: { coredns: 'v1.12.2-eksbuild.4' },
     }).stack('acme-prod-infra');
     const eks = onlyResource(infra, 'aws_eks_cluster');
     expect(eks).toMatchObject({ name: 'ML_Prod', version: '1.34', enabled_cluster_log_types: ['api', 'scheduler'] });
@@ -268,7 +268,7 @@ describe('EksCluster options', () => {
     });
     expect(resourcesOf(infra, 'aws_launch_template').SystemNodesLaunchTemplate.block_device_mappings[0].ebs.volume_size).toBe(80);
     const pinned = Object.fromEntries(Object.values<any>(resourcesOf(infra, 'aws_eks_addon')).map((a) => [a.addon_name, a.addon_version]));
-    expect(pinned).toEqual({ ...EKS_CORE_ADDON_VERSIONS['1.34'], coredns: 'v1.12.4-eksbuild.1' });
+    expect(pinned).toEqual({ ...EKS_CORE_ADDON_VERSIONS['1.34'], coredns: 'v1.12.2-eksbuild.4' });
   });
 
   test('a version this library does not pin works with explicit add-on versions', () => {
