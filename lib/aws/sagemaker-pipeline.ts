@@ -223,7 +223,10 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
     Arguments: {
       ModelPackageGroupName: name,
       ModelPackageDescription: `${plan.name}, run `,
-      ModelApprovalStatus: plan.gates.length ? 'Approved' : 'PendingManualApproval',
+      // Approved when the gates decided, or when the run is published anyway (a promotion without
+      // gates, warned about at synth): the registry never says "pending" of a version that serves.
+      // Without gates and without promotion, a person approves in the registry.
+      ModelApprovalStatus: plan.gates.length || promotion ? 'Approved' : 'PendingManualApproval',
       InferenceSpecification: {
         Containers: [{ Image: train.options.image, ModelDataUrl: modelArtifacts }],
         SupportedContentTypes: ['application/json'],

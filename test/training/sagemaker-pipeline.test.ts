@@ -157,6 +157,29 @@ describe('SageMaker pipeline promoting to a KServe endpoint on an EKS cluster', 
   });
 });
 
+describe('SageMaker registry status without gates', () => {
+  function steps(promote: boolean): any[] {
+    const app = testApp();
+    const platform = new AiPlatform(app, 'acme');
+    const target = new SageMakerTarget(platform, 'sagemaker', { region: 'us-east-1' });
+    const endpoint = promote ? new FakeEndpoint(target, 'recs', { kind: 'sagemaker', sagemakerEndpointName: 'recs', modelVersionsUri: 's3://acme-models/recs/' }) : undefined;
+    new TrainingPipeline(target, 'recs-train', { stages: stages(), ...PROPS, gates: [], promoteTo: endpoint });
+    return JSON.parse(onlyResource(synthApp(app).stack('acme-aws-us-east-1'), 'aws_sagemaker_pipeline').pipeline_definition).Steps;
+  }
+
+  test('no promotion: every run is registered PendingManualApproval and nothing is published', () => {
+    const all = steps(false);
+    expect(all.find((x) => x.Name === 'RegisterModel').Arguments.ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(all.map((x) => x.Name)).not.toContain('PublishModel');
+  });
+
+  test('a promotion without gates publishes every run, so the registry says Approved (never "pending" for a version that serves)', () => {
+    const all = steps(true);
+    expect(all.find((x) => x.Name === 'RegisterModel').Arguments.ModelApprovalStatus).toBe('Approved');
+    expect(all.map((x) => x.Name)).toEqual(expect.arrayContaining(['PublishModel', 'MarkApproved']));
+  });
+});
+
 describe('SageMaker validation', () => {
   const target = () => new SageMakerTarget(new AiPlatform(testApp(), 'acme'), 'sagemaker', { region: 'us-east-1' });
 
