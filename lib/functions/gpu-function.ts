@@ -287,7 +287,7 @@ export class GpuFunction extends Construct implements ICostSource {
     }
     const priced = fits[0];
     if (priced && shared && priced.runsPerInstance < priced.runsByGpu) {
-      Annotations.of(this).addWarning(`a ${priced.info.name} node of pool ${pool.poolName} offers ${priced.runsByGpu} ${pool.resourceName} units but fits only ${priced.runsPerInstance} runs of ${res.cpu} vCPUs and ${res.memoryGiB} GiB: the other GPU shares stay idle (lower cpu or memoryGiB)`);
+      Annotations.of(this).addWarning(`a ${priced.info.name} node of pool ${pool.poolName} offers ${priced.runsByGpu} ${pool.resourceName} units but fits only ${priced.runsPerInstance} ${priced.runsPerInstance === 1 ? 'run' : 'runs'} of ${res.cpu} vCPUs and ${res.memoryGiB} GiB: the other GPU shares stay idle (lower cpu or memoryGiB)`);
     }
     if (priced && priced.info.onDemandUsdPerHour !== undefined) {
       this.costBasis = {
