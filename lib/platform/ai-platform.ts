@@ -285,15 +285,20 @@ export class AiPlatform extends Construct {
     }
   }
 
+  /** @internal The platform's `<platform>-aws-<region>` stack, if it exists already. */
+  public _findAwsStack(region: string): TerraformStack | undefined {
+    return this.app.node.tryFindChild(`${this.platformName}-aws-${region}`) as TerraformStack | undefined;
+  }
+
   /**
    * @internal The platform's stack for AWS resources not owned by a cluster (used by workloads of
    * existing clusters): `<platform>-aws-<region>`, created on first use with its AWS provider.
    */
   public _awsStack(region: string): TerraformStack {
     this.checkRegion(this.node.path, 'awsRegion', region);
-    const name = `${this.platformName}-aws-${region}`;
-    const existing = this.app.node.tryFindChild(name) as TerraformStack | undefined;
+    const existing = this._findAwsStack(region);
     if (existing) return existing;
+    const name = `${this.platformName}-aws-${region}`;
     const stack = this._createStack(name);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');

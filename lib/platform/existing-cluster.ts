@@ -1,11 +1,11 @@
 import { Annotations, Token } from 'cdktf';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ClusterBase } from './cluster-base';
-import { readableTokens } from './readable';
+import { readableTokens, refersOnlyTo } from './readable';
 import { ConfigError } from '../core/errors';
-import { validateDnsLabel } from '../core/naming';
+import { joinName, validateDnsLabel } from '../core/naming';
 import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 import { configureKubernetesProviders } from '../kubernetes/providers';
@@ -148,11 +148,47 @@ export class ExistingCluster extends ClusterBase {
       if (!roleArn) {
         throw new ConfigError(path, 'workloadIdentity.roles', Object.keys(id.roleArns), `a role for "${namespace}/${serviceAccount}" (its policy needs: ${needed})`);
       }
-      Annotations.of(owner).addInfo(`${namespace}/${serviceAccount} uses ${roleArn}; make sure it allows ${needed}`);
+      const roleName = Token.isUnresolved(roleArn) ? serviceAccount : roleArn.split('/').pop()!;
+      const policy = this.workloadPolicy(['role', roleName], statements, `role ${roleArn}`);
+      Annotations.of(owner).addInfo(policy
+        ? `${namespace}/${serviceAccount} uses ${roleArn}; attach IAM policy ${policy} to it (it allows ${needed})`
+        : `${namespace}/${serviceAccount} uses ${roleArn}; make sure it allows ${needed}`);
       return { namespace, serviceAccount, roleArn };
     }
-    Annotations.of(owner).addInfo(`${namespace}/${serviceAccount} reads AWS credentials from secret ${id.secretName}; they need ${needed}`);
+    const policy = this.workloadPolicy([namespace, id.secretName!], statements, `the identity whose keys secret ${namespace}/${id.secretName} holds`);
+    Annotations.of(owner).addInfo(policy
+      ? `${namespace}/${serviceAccount} reads AWS credentials from secret ${id.secretName}; attach IAM policy ${policy} to the identity whose keys it holds (it allows ${needed})`
+      : `${namespace}/${serviceAccount} reads AWS credentials from secret ${id.secretName}; they need ${needed}`);
     return { namespace, serviceAccount, credentialsSecret: id.secretName };
+  }
+
+  /**
+   * The managed policy of one AWS identity (the keys of a credentials secret in a namespace, or a
+   * role), named after `key`, in the platform's AWS stack of this cluster's `awsRegion`, with
+   * `statements` added: every service account using that identity adds what it needs. Returns how
+   * to find the policy, for the message. Undefined when the cluster has no `awsRegion`, or a
+   * statement refers to another stack's resources (a policy there would make that stack a
+   * dependency of this one).
+   */
+  private workloadPolicy(key: string[], statements: PermissionStatement[], attachTo: string): string | undefined {
+    if (!this.cloudRegion) return undefined;
+    const text = JSON.stringify(statements.map((s) => [s.resources, s.conditions ?? {}]));
+    // Values known only at apply time must come from that stack: it exists already then.
+    const existing = this.platform._findAwsStack(this.cloudRegion);
+    if (Token.isUnresolved(text) && !(existing && refersOnlyTo(text, existing))) return undefined;
+    const stack = existing ?? this.platform._awsStack(this.cloudRegion);
+    const root = (stack.node.tryFindChild(this.node.id) ?? new Construct(stack, this.node.id)) as Construct;
+    const id = `WorkloadPolicy-${key.join('-')}`;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { WorkloadPolicy } = require('../aws/workload-policy') as typeof import('../aws/workload-policy');
+    const found = root.node.tryFindChild(id);
+    const policy = found instanceof WorkloadPolicy ? found : new WorkloadPolicy(root, id, {
+      policyName: joinName([this.platformName, this.clusterName, ...key], 128),
+      description: `What the workloads on cluster ${this.clusterName} (platform ${this.platformName}) that use ${attachTo} need; attach it to that identity`.slice(0, 1000),
+      outputId: joinName(['workload-policy', this.node.id, ...key], 200),
+    });
+    policy.grant(statements);
+    return `${policy.policyName} (Terraform output ${policy.outputId} of stack ${stack.node.id})`;
   }
 
   public realiseNodePool(spec: NodePoolSpec): NodePoolRealisation {

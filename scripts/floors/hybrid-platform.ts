@@ -23,6 +23,7 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -323,6 +324,26 @@ const aws = stack('acme-ml-aws-us-east-1');
 new AwsProvider(aws, 'aws', { region, defaultTags: [{ tags }] });
 const labArtifacts = secureBucket(aws, 'recs-train-artifacts', 'acme-ml-recs-train-');
 const retrain = bucketQueue(aws, 'retrain', 'acme-ml-recs-train-retrain', 'acme-ml-data', 'recs/events/', '.parquet');
+// What the identity behind the lab's credentials secret needs, as a managed policy to attach to it.
+const rwPrefix = (bucketArn: string, prefix: string) => [
+  { ...allow(['s3:ListBucket'], [bucketArn]), Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } } },
+  allow(['s3:GetObject'], [`${bucketArn}/${prefix}*`]),
+  allow(['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [`${bucketArn}/${prefix}*`]),
+];
+const labPolicy = new IamPolicy(aws, 'lab-credentials-policy', {
+  name: 'acme-ml-lab-recs-train-aws-training-credentials',
+  description: 'What the workloads on cluster lab (platform acme-ml) that use the identity whose keys secret recs-train/aws-training-credentials holds need; attach it to that identity',
+  policy: policyDoc(
+    { ...allow(['s3:ListBucket'], ['arn:aws:s3:::acme-ml-data']), Condition: { StringLike: { 's3:prefix': ['recs/events/', 'recs/events/*'] } } },
+    allow(['s3:GetObject'], ['arn:aws:s3:::acme-ml-data/recs/events/*']),
+    ...rwPrefix(labArtifacts.arn, ''),
+    ...rwPrefix('arn:aws:s3:::acme-ml-checkpoints', 'recs/lab/'),
+    ...rwPrefix('arn:aws:s3:::acme-ml-models', 'recs/versions/'),
+    allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [retrain.arn]),
+    allow(['sqs:GetQueueAttributes'], ['arn:aws:sqs:*:*:acme-ml-*']),
+  ),
+});
+new TerraformOutput(aws, 'workload-policy-lab-recs-train-aws-training-credentials', { value: labPolicy.arn });
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes stacks: providers, Helm releases and objects.

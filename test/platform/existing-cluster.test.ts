@@ -1,4 +1,5 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
 import { Accelerator, AiPlatform, ClusterAccess, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
 import { catchConfigError as thrown } from '../support/errors';
@@ -93,6 +94,41 @@ describe('ExistingCluster', () => {
     expect(info).not.toContain('TfToken');
     expect(info).toContain('"Condition":{"StringLike":{"s3:prefix":["in/*"]}}');
     expect(info).toMatch(/"Resource":\["<aws_s3_bucket\.[A-Za-z0-9_-]*Artifacts[A-Za-z0-9_]*\.arn in stack acme-aws-us-east-1>\/\*"\]/);
+  });
+
+  test('the permissions of an identity it cannot bind become one managed policy per secret (or role), with its ARN as an output', () => {
+    const { app, platform: p } = platform();
+    const lab = p.addExistingCluster('lab', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
+    const queue = new SqsQueue(lab.cloudScopeFor(lab) as Construct, 'Work', { sqsManagedSseEnabled: true });
+    lab.grantWorkload(lab, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'] }, { actions: ['sqs:ReceiveMessage'], resources: [queue.arn] }]);
+    lab.grantWorkload(lab, 'ml', 'evaluator', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'] }]); // same secret: same policy, no duplicate
+    lab.grantWorkload(lab, 'other', 'job', [{ actions: ['sqs:ReceiveMessage'], resources: ['arn:aws:sqs:us-east-1:111122223333:q'] }]);
+    const roles = p.addExistingCluster('edge', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.roles({ 'ml/reader': 'arn:aws:iam::111122223333:role/edge/model-reader' }) });
+    roles.grantWorkload(roles, 'ml', 'reader', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::models/*'] }]);
+    const aws = synthApp(app).stack('acme-aws-us-east-1');
+    const policies = Object.values<any>(resourcesOf(aws, 'aws_iam_policy'));
+    expect(policies.map((x) => x.name).sort()).toEqual(['acme-edge-role-model-reader', 'acme-lab-ml-aws-creds', 'acme-lab-other-aws-creds']);
+    const ml = policies.find((x) => x.name === 'acme-lab-ml-aws-creds');
+    expect(JSON.parse(ml.policy).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::data/*'] },
+      { Effect: 'Allow', Action: ['sqs:ReceiveMessage'], Resource: [expect.stringMatching(/^\$\{aws_sqs_queue\..*Work.*\.arn\}$/)] },
+    ]);
+    expect(ml.description).toMatch(/secret ml\/aws-creds/);
+    expect(Object.keys(aws.json.output)).toEqual(expect.arrayContaining(['workload-policy-lab-ml-aws-creds', 'workload-policy-edge-role-model-reader']));
+    expect(lab.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^ml\/trainer reads AWS credentials from secret aws-creds; attach IAM policy acme-lab-ml-aws-creds \(Terraform output workload-policy-lab-ml-aws-creds of stack acme-aws-us-east-1\)/));
+  });
+
+  test('no managed policy without an AWS region, or when a statement names another stack\'s resource', () => {
+    const { app, platform: p } = platform();
+    const noRegion = p.addExistingCluster('a', { workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
+    noRegion.grantWorkload(noRegion, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]);
+    expect(noRegion.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^ml\/trainer reads AWS credentials from secret aws-creds; they need/));
+    const lab = p.addExistingCluster('lab', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
+    const prod = p.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const elsewhere = new SqsQueue(prod.cloudScopeFor(prod) as Construct, 'Elsewhere', { sqsManagedSseEnabled: true });
+    lab.grantWorkload(lab, 'ml', 'trainer', [{ actions: ['sqs:ReceiveMessage'], resources: [elsewhere.arn] }]);
+    const synth = synthApp(app);
+    expect(synth.stacks.map((s) => s.name)).not.toContain('acme-aws-us-east-1');
   });
 
   test('add-on settings: disable one the cluster already runs, override values of another', () => {
