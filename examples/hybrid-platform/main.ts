@@ -52,6 +52,11 @@ const prod = platform.addEksCluster('prod', {
   karpenter: true,
 });
 
+// Checkpoints belong to the platform: an encrypted, versioned, private bucket protected from
+// destroy, in the storage stack acme-ml-storage-us-east-1, which every other stack depends on.
+// (The data and model buckets already hold data and stay yours.)
+const checkpoints = platform.addBucket('checkpoints', { bucketName: 'acme-ml-checkpoints', region: 'us-east-1', noncurrentVersionExpirationDays: 30 });
+
 // Inference: on-demand L4s shared four ways by time slicing, from zero nodes. A managed node group,
 // because the Cluster Autoscaler's node template counts the time-sliced units; Karpenter would not.
 const l4 = prod.addGpuNodePool('l4-shared', {
@@ -134,7 +139,7 @@ new TrainingPipeline(lab, 'recs-train', {
     }),
     TrainingStage.evaluate('eval', { image: `${REGISTRY}/recs-eval:2.3.1`, expectedDuration: Duration.minutes(20) }),
   ],
-  checkpointing: Checkpointing.s3('s3://acme-ml-checkpoints/recs/lab/', { interval: Duration.minutes(15) }),
+  checkpointing: Checkpointing.s3(checkpoints.uri('recs/lab/'), { interval: Duration.minutes(15) }),
   trigger: RetrainTrigger.onNewObjects({ uri: 's3://acme-ml-data/recs/events/', suffix: '.parquet', expectedRunsPerMonth: 30 }),
   gates: [Gate.metric('ndcg@10', '>=', 0.31)],
   promoteTo: recs,
@@ -157,7 +162,7 @@ new TrainingPipeline(prod, 'recs-full', {
   ],
   dataUri: 's3://acme-ml-data/recs/history/',
   // Spot is reclaimed with two minutes' notice: checkpoint every ten minutes.
-  checkpointing: Checkpointing.s3('s3://acme-ml-checkpoints/recs/full/', { interval: Duration.minutes(10) }),
+  checkpointing: Checkpointing.s3(checkpoints.uri('recs/full/'), { interval: Duration.minutes(10) }),
   trigger: RetrainTrigger.schedule('0 2 * * 0', { timezone: 'Europe/Berlin' }),
   gates: [Gate.metric('ndcg@10', '>=', 0.31)],
   promoteTo: recs,

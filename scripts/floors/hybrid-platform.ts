@@ -71,15 +71,21 @@ const trust = (service: string, actions = ['sts:AssumeRole']) => json({
 const allow = (actions: string[], resources: string[]) => ({ Effect: 'Allow', Action: actions, Resource: resources });
 const policyDoc = (...statements: object[]) => json({ Version: '2012-10-17', Statement: statements });
 
+/** The storage stack every other stack depends on (created first, below). */
+let storage: TerraformStack | undefined;
+
 function stack(id: string): TerraformStack {
   const s = new TerraformStack(app, id);
   new S3Backend(s, { bucket: 'acme-ml-terraform-state', key: `ai-platform/${id}.tfstate`, region, encrypt: true }).addOverride('use_lockfile', true);
+  if (storage) s.addDependency(storage);
   return s;
 }
 
 /** An encrypted, versioned, private bucket protected from destroy (7 resources). */
-function secureBucket(scope: Construct, id: string, prefix: string): S3Bucket {
-  const b = new S3Bucket(scope, id, { bucketPrefix: prefix, forceDestroy: false, lifecycle: { preventDestroy: true } });
+function secureBucket(scope: Construct, id: string, prefix: string, bucketName?: string, noncurrentDays = 90): S3Bucket {
+  const b = new S3Bucket(scope, id, {
+    bucket: bucketName, bucketPrefix: bucketName ? undefined : prefix, forceDestroy: false, lifecycle: { preventDestroy: true },
+  });
   new S3BucketVersioningA(scope, `${id}-versioning`, { bucket: b.id, versioningConfiguration: { status: 'Enabled' } });
   new S3BucketServerSideEncryptionConfigurationA(scope, `${id}-sse`, {
     bucket: b.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }],
@@ -92,7 +98,7 @@ function secureBucket(scope: Construct, id: string, prefix: string): S3Bucket {
   });
   new S3BucketLifecycleConfiguration(scope, `${id}-lifecycle`, {
     bucket: b.id,
-    rule: [{ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: 90 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
+    rule: [{ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: noncurrentDays }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
   });
   return b;
 }
@@ -136,6 +142,14 @@ function eventQueue(scope: Construct, id: string, queueName: string, bucket: str
   new CloudwatchEventTarget(scope, `${id}-target`, { rule: rule.name, targetId: 'Queue', arn: q.arn, deadLetterConfig: { arn: ruleDlq.arn } });
   return q;
 }
+
+// ---------------------------------------------------------------------------------------------
+// acme-ml-storage-us-east-1: the checkpoint bucket, applied before everything else.
+// ---------------------------------------------------------------------------------------------
+const storageStack = stack('acme-ml-storage-us-east-1');
+new AwsProvider(storageStack, 'aws', { region, defaultTags: [{ tags }] });
+secureBucket(storageStack, 'checkpoints', '', 'acme-ml-checkpoints', 30);
+storage = storageStack;
 
 // ---------------------------------------------------------------------------------------------
 // acme-ml-prod-infra

@@ -18,12 +18,14 @@ test('snapshot: stacks, dependencies, resource counts per type, Helm releases an
   expect(projection(synth)).toMatchSnapshot();
 });
 
-test('six stacks: EKS infra → addons → workloads, the lab\'s addons and workloads, and the AWS stack of the lab\'s workloads', () => {
+test('seven stacks: storage first; EKS infra → addons → workloads, the lab\'s addons and workloads, and the AWS stack of the lab\'s workloads', () => {
   expect(synth.stacks.map((s) => s.name).sort()).toEqual([
-    'acme-ml-aws-us-east-1', 'acme-ml-lab-addons', 'acme-ml-lab-workloads', 'acme-ml-prod-addons', 'acme-ml-prod-infra', 'acme-ml-prod-workloads',
+    'acme-ml-aws-us-east-1', 'acme-ml-lab-addons', 'acme-ml-lab-workloads', 'acme-ml-prod-addons', 'acme-ml-prod-infra', 'acme-ml-prod-workloads', 'acme-ml-storage-us-east-1',
   ]);
-  expect(synth.stack('acme-ml-lab-workloads').dependencies.sort()).toEqual(['acme-ml-aws-us-east-1', 'acme-ml-lab-addons']);
-  expect(synth.stack('acme-ml-prod-workloads').dependencies.sort()).toEqual(['acme-ml-prod-addons', 'acme-ml-prod-infra']);
+  expect(synth.stack('acme-ml-storage-us-east-1').dependencies).toEqual([]);
+  expect(synth.stack('acme-ml-lab-workloads').dependencies.sort()).toEqual(['acme-ml-aws-us-east-1', 'acme-ml-lab-addons', 'acme-ml-storage-us-east-1']);
+  expect(synth.stack('acme-ml-prod-workloads').dependencies.sort()).toEqual(['acme-ml-prod-addons', 'acme-ml-prod-infra', 'acme-ml-storage-us-east-1']);
+  expect(synth.stack('acme-ml-prod-infra').dependencies).toEqual(['acme-ml-storage-us-east-1']);
   // The lab is reached through its kubeconfig context; nothing of the lab goes through AWS credentials.
   const lab = synth.stack('acme-ml-lab-workloads').json.provider.kubernetes[0];
   expect(lab).toMatchObject({ config_path: '~/.kube/config', config_context: 'lab' });
@@ -36,9 +38,9 @@ test('state in S3 with S3-native locking for every stack; tags on AWS resources 
     });
   }
   const tags = { 'team': 'ml-platform', 'cost-center': 'ml-123', 'ai-platform': 'acme-ml', 'managed-by': 'cdktf-ai-infra' };
-  // Every AWS provider (the cluster's infra stack, the lab's AWS stack) tags what it creates.
+  // Every AWS provider (the cluster's infra stack, the lab's AWS stack, the storage stack) tags what it creates.
   const awsStacks = synth.stacks.filter((s) => s.json.provider?.aws);
-  expect(awsStacks.map((s) => s.name).sort()).toEqual(['acme-ml-aws-us-east-1', 'acme-ml-prod-infra']);
+  expect(awsStacks.map((s) => s.name).sort()).toEqual(['acme-ml-aws-us-east-1', 'acme-ml-prod-infra', 'acme-ml-storage-us-east-1']);
   for (const s of awsStacks) expect(s.json.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags }] }]);
   expect(objectOf(synth, 'InferenceService', 'recs').metadata.labels).toMatchObject({ 'team': 'ml-platform', 'cost-center': 'ml-123' });
 });
@@ -166,10 +168,11 @@ test('the weekly full retrain runs on the spot H100 pool with S3 checkpoints and
   expect(wt.spec.templates.map((t: any) => t.name)).toContain('roll-endpoint');
 });
 
-test('buckets the example creates (training artifacts) are versioned, encrypted, private and protected from destroy', () => {
+test('buckets the example creates (checkpoints, training artifacts) are versioned, encrypted, private and protected from destroy', () => {
   const lines = bucketProtections(synth);
-  expect(lines).toHaveLength(2);
+  expect(lines).toHaveLength(3);
   for (const line of lines) expect(line).toMatch(new RegExp(`: ${PROTECTED_BUCKET}$`));
+  expect(onlyResource(synth.stack('acme-ml-storage-us-east-1'), 'aws_s3_bucket')).toMatchObject({ bucket: 'acme-ml-checkpoints' });
 });
 
 test('the platform report (cost report and Mermaid diagram) is written next to the stacks', () => {
