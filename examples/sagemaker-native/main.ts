@@ -11,6 +11,8 @@
 //                 an evaluation gate, registration in a model package group (the registry), and
 //                 publication of approved versions where the summarize endpoint rolls out from;
 //                 started when new labelled data lands and on the first of every month
+//   - churn-train a SageMaker pipeline on CPU (XGBoost on managed spot ml.m5 instances), weekly,
+//                 gated on AUC, promoted to the churn endpoint
 //
 // Every identity below is a placeholder: account 111122223333, example.com addresses, acme-sm-*
 // buckets. The serving images are AWS's own SageMaker containers (their accounts are AWS's).
@@ -36,7 +38,7 @@ const platform = new AiPlatform(app, 'acme-sm', {
 
 // Churn scoring behind the customer portal: a few requests a minute, none at night. Serverless:
 // billed per request and memory-second, zero while idle.
-new ServerlessInferenceEndpoint(platform, 'churn', {
+const churn = new ServerlessInferenceEndpoint(platform, 'churn', {
   model: ModelSource.s3('s3://acme-sm-models/churn/v9/model.tar.gz', { sizeGiB: 0.05 }),
   modelVersionsUri: 's3://acme-sm-models/churn/',
   runtime: ServingRuntime.SKLEARN,
@@ -93,6 +95,31 @@ new TrainingPipeline(sagemaker, 'summarizer-finetune', {
   ],
   gates: [Gate.metric('rougeL', '>=', 0.41)],
   promoteTo: summarize,
+});
+
+// Retrain the churn model every Monday on CPU (gpusPerWorker: 0): XGBoost on two managed spot
+// ml.m5.2xlarge instances, checkpointing to S3, promoted to the serverless churn endpoint when its
+// AUC holds.
+new TrainingPipeline(sagemaker, 'churn-train', {
+  stages: [
+    TrainingStage.preprocess('features', { image: `${REGISTRY}/churn-features:3.1.0`, command: ['python', 'features.py'], expectedDuration: Duration.minutes(15) }),
+    TrainingStage.train('train', {
+      image: `${REGISTRY}/churn-xgboost:3.1.0`,
+      sagemakerInstanceType: 'ml.m5.2xlarge',
+      gpusPerWorker: 0,
+      workers: 2,
+      capacity: Capacity.spot(),
+      expectedDuration: Duration.minutes(40),
+      maxRuntime: Duration.hours(2),
+      maxWait: Duration.hours(6),
+    }),
+    TrainingStage.evaluate('evaluate', { image: `${REGISTRY}/churn-eval:3.1.0`, expectedDuration: Duration.minutes(10) }),
+  ],
+  dataUri: 's3://acme-sm-data/crm/snapshots/',
+  checkpointing: Checkpointing.s3('s3://acme-sm-checkpoints/churn/'),
+  triggers: [RetrainTrigger.schedule('0 5 * * 1')],
+  gates: [Gate.metric('auc', '>=', 0.83)],
+  promoteTo: churn,
 });
 
 app.synth();

@@ -67,6 +67,10 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
   }
   const train = plan.train;
   const pool = train.options.pool;
+  if (train.gpusPerWorker === 0) {
+    throw new ConfigError(path, `stages.${train.name}.gpusPerWorker`, 0,
+      'at least 1 on a cluster: the training gang runs on an accelerator pool, with Kueue quota per pool flavor. Train CPU-only models in a SageMaker pipeline (SageMakerTarget), or as a TrainingStage.custom step of this pipeline');
+  }
   if (!pool) {
     throw new ConfigError(path, `stages.${train.name}.pool`, undefined, 'the accelerator pool to train on (GpuNodePool or GpuNodePool.fromExistingNodes): Kueue gives quota per pool flavor');
   }

@@ -249,8 +249,11 @@ export function planPipeline(owner: IConstruct, name: string, props: TrainingPip
         `a typical run time above zero and at most the stage's ${s.kind === StageKinds.TRAIN ? 'maxRuntime' : 'timeout'} (${s.maxRuntime}), which stops it`);
     }
     if (s.kind === StageKinds.TRAIN) {
-      for (const [k, v, min] of [['workers', s.workers, 1], ['gpusPerWorker', s.gpusPerWorker, 1], ['maxRestarts', o.maxRestarts ?? 3, 0]] as const) {
+      for (const [k, v, min] of [['workers', s.workers, 1], ['gpusPerWorker', s.gpusPerWorker, 0], ['maxRestarts', o.maxRestarts ?? 3, 0]] as const) {
         if (!Number.isInteger(v) || v < min) throw new ConfigError(path, `${f}.${k}`, v, `an integer ≥ ${min}`);
+      }
+      if (s.gpusPerWorker === 0 && o.pool) {
+        throw new ConfigError(path, `${f}.pool`, o.pool.node.path, 'no pool for CPU-only training (gpusPerWorker: 0): a pool is accelerator capacity; name a CPU instance type with sagemakerInstanceType instead');
       }
       const grace = o.terminationGracePeriod ?? Duration.seconds(120);
       if (grace.toSeconds() < 120) {

@@ -217,7 +217,7 @@ export interface StageOptions {
   /**
    * SageMaker ML instance type, e.g. `ml.m5.xlarge` or `ml.p5.48xlarge`.
    * @default - train: `ml.` + the smallest instance type of the pool's accelerator with
-   * `gpusPerWorker` devices; other stages: `ml.m5.xlarge`
+   * `gpusPerWorker` devices (`ml.m5.xlarge` when it is 0); other stages: `ml.m5.xlarge`
    */
   readonly sagemakerInstanceType?: string;
   /** UID the containers run as (they never run as root). @default - the image's user, which must not be root */
@@ -228,7 +228,12 @@ export interface StageOptions {
 export interface TrainStageOptions extends StageOptions {
   /** Pods of the gang (one per node is typical). They start together or not at all. @default 1 */
   readonly workers?: number;
-  /** Accelerator units per worker. @default 1 */
+  /**
+   * Accelerator units per worker. `0` trains on CPU (SageMaker pipelines only, on
+   * `sagemakerInstanceType`, default `ml.m5.xlarge`: XGBoost, scikit-learn and the like); on a
+   * cluster the training gang runs on an accelerator pool.
+   * @default 1
+   */
   readonly gpusPerWorker?: number;
   /**
    * Capacity to train on. On Kubernetes it must match the pool's; on SageMaker, spot turns on

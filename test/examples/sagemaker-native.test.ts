@@ -57,8 +57,7 @@ test('summarize: asynchronous inference on ml.g5.2xlarge scaling between 0 and 4
 });
 
 test('summarizer-finetune: managed spot training with per-execution S3 checkpoints, a gate on rougeL, registration in the model package group', () => {
-  const pipeline = onlyResource(aws, 'aws_sagemaker_pipeline');
-  expect(pipeline.pipeline_name).toBe('acme-sm-summarizer-finetune');
+  const pipeline = byName('aws_sagemaker_pipeline', 'acme-sm-summarizer-finetune', 'pipeline_name');
   const definition = JSON.parse(pipeline.pipeline_definition);
   expect(definition.Steps.map((s: any) => [s.Name, s.Type])).toEqual([['prepare', 'Processing'], ['train', 'Training'], ['evaluate', 'Processing'], ['Gate', 'Condition']]);
   const train = definition.Steps[1].Arguments;
@@ -70,28 +69,44 @@ test('summarizer-finetune: managed spot training with per-execution S3 checkpoin
   expect(gate.Conditions).toEqual([{ Type: 'GreaterThanOrEqualTo', LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.evaluate.PropertyFiles.Metrics' }, Path: 'rougeL' } }, RightValue: 0.41 }]);
   expect(gate.IfSteps.map((s: any) => s.Name)).toEqual(['RegisterModel', 'PublishModel', 'MarkApproved']);
   expect(gate.IfSteps[0].Arguments).toMatchObject({ ModelPackageGroupName: 'acme-sm-summarizer-finetune', ModelApprovalStatus: 'Approved' });
-  expect(onlyResource(aws, 'aws_sagemaker_model_package_group').model_package_group_name).toBe('acme-sm-summarizer-finetune');
+  expect(byName('aws_sagemaker_model_package_group', 'acme-sm-summarizer-finetune', 'model_package_group_name')).toBeDefined();
   const publish = gate.IfSteps[1].Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri;
   expect(publish['Std:Join'].Values[0]).toBe('s3://acme-sm-models/summarize/');
 });
 
-test('triggers: new labelled data through EventBridge and the first of every month, both starting the pipeline', () => {
+test('triggers: new labelled data through EventBridge and the first of every month start the summarizer; Monday mornings the churn model', () => {
   expect(byName('aws_s3_bucket_notification', 'acme-sm-data', 'bucket')).toMatchObject({ bucket: 'acme-sm-data', eventbridge: true });
   const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule')).filter((r) => !String(r.name).endsWith('-rollout'));
   const onNew = JSON.parse(rules.find((r) => r.event_pattern).event_pattern);
   expect(onNew.detail).toEqual({ bucket: { name: ['acme-sm-data'] }, object: { key: [{ wildcard: 'tickets/labelled/*.jsonl' }] } });
-  expect(rules.find((r) => r.schedule_expression).schedule_expression).toBe('cron(0 4 1 * ? *)');
+  expect(rules.filter((r) => r.schedule_expression).map((r) => r.schedule_expression).sort()).toEqual(['cron(0 4 1 * ? *)', 'cron(0 5 ? * 2 *)']);
   const targets = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_target')).filter((t) => t.target_id !== 'StartRollout');
-  expect(targets).toHaveLength(2);
+  expect(targets).toHaveLength(3);
   for (const t of targets) expect(t.arn).toMatch(/aws_sagemaker_pipeline\..*\.arn/);
+});
+
+test('churn-train: CPU-only training (gpusPerWorker 0) on two managed spot ml.m5.2xlarge instances, gated on AUC, promoted to the serverless churn endpoint', () => {
+  const definition = JSON.parse(byName('aws_sagemaker_pipeline', 'acme-sm-churn-train', 'pipeline_name').pipeline_definition);
+  const train = definition.Steps.find((s: any) => s.Type === 'Training').Arguments;
+  expect(train).toMatchObject({
+    EnableManagedSpotTraining: true,
+    ResourceConfig: { InstanceType: 'ml.m5.2xlarge', InstanceCount: 2 },
+    StoppingCondition: { MaxRuntimeInSeconds: 7200, MaxWaitTimeInSeconds: 21600 },
+  });
+  expect(train.CheckpointConfig.S3Uri['Std:Join'].Values[0]).toBe('s3://acme-sm-checkpoints/churn/');
+  const gate = definition.Steps.find((s: any) => s.Type === 'Condition').Arguments;
+  expect(gate.Conditions[0]).toMatchObject({ Type: 'GreaterThanOrEqualTo', RightValue: 0.83 });
+  expect(gate.IfSteps[1].Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri['Std:Join'].Values[0]).toBe('s3://acme-sm-models/churn/');
+  // The serverless churn endpoint rolls out approved versions (all at once: no canary without instances).
+  expect(byName('aws_sfn_state_machine', 'acme-sm-churn-rollout')).toBeDefined();
+  expect(byName('aws_sagemaker_endpoint', 'acme-sm-churn').lifecycle).toEqual({ ignore_changes: ['endpoint_config_name'] });
 });
 
 test('promotion rolls summarize: new approved versions under s3://acme-sm-models/summarize/ start a Step Functions rollout, Terraform keeps out of it', () => {
   expect(byName('aws_s3_bucket_notification', 'acme-sm-models', 'bucket')).toMatchObject({ eventbridge: true });
   const rule = byName('aws_cloudwatch_event_rule', 'acme-sm-summarize-rollout');
   expect(JSON.parse(rule.event_pattern).detail).toEqual({ bucket: { name: ['acme-sm-models'] }, object: { key: [{ wildcard: 'summarize/*/_APPROVED.json' }] } });
-  const machine = onlyResource(aws, 'aws_sfn_state_machine');
-  expect(machine.name).toBe('acme-sm-summarize-rollout');
+  const machine = byName('aws_sfn_state_machine', 'acme-sm-summarize-rollout');
   const states = JSON.parse(machine.definition).States;
   expect([states.CreateModel, states.CreateEndpointConfig, states.UpdateEndpoint].map((s) => s.Resource)).toEqual([
     'arn:aws:states:::aws-sdk:sagemaker:createModel', 'arn:aws:states:::aws-sdk:sagemaker:createEndpointConfig', 'arn:aws:states:::aws-sdk:sagemaker:updateEndpoint',
@@ -100,12 +115,11 @@ test('promotion rolls summarize: new approved versions under s3://acme-sm-models
   expect(states.UpdateEndpoint.Parameters.DeploymentConfig).toBeUndefined();
   expect(states.ArchiveModelData.Parameters['ModelDataUrl.$']).toBe("States.Format('s3://acme-sm-models/summarize/{}/model.tar.gz', $.run)");
   expect(byName('aws_sagemaker_endpoint', 'acme-sm-summarize').lifecycle).toEqual({ ignore_changes: ['endpoint_config_name'] });
-  expect(byName('aws_sagemaker_endpoint', 'acme-sm-churn').lifecycle).toBeUndefined();
 });
 
-test('buckets (pipeline artifacts, async results) are protected; budget 5,000 USD; tags', () => {
+test('buckets (the two pipelines\' artifacts, async results) are protected; budget 5,000 USD; tags', () => {
   const lines = bucketProtections(synth);
-  expect(lines).toHaveLength(2);
+  expect(lines).toHaveLength(3);
   for (const line of lines) expect(line).toMatch(new RegExp(`: ${PROTECTED_BUCKET}$`));
   expect(onlyResource(aws, 'aws_budgets_budget').limit_amount).toBe('5000.00');
   expect(aws.json.provider.aws[0].default_tags).toEqual([{ tags: expect.objectContaining({ 'team': 'support-ml', 'ai-platform': 'acme-sm' }) }]);

@@ -157,6 +157,14 @@ describe('SageMaker pipeline promoting to a KServe endpoint on an EKS cluster', 
   });
 });
 
+test('CPU-only training (gpusPerWorker 0): ml.m5.xlarge unless an instance type is named', () => {
+  const app = testApp();
+  const target = new SageMakerTarget(new AiPlatform(app, 'acme'), 'sagemaker', { region: 'us-east-1' });
+  new TrainingPipeline(target, 'cpu', { stages: stages({ gpusPerWorker: 0, sagemakerInstanceType: undefined, workers: 1 }), ...PROPS });
+  const definition = JSON.parse(onlyResource(synthApp(app).stack('acme-aws-us-east-1'), 'aws_sagemaker_pipeline').pipeline_definition);
+  expect(definition.Steps.find((s: any) => s.Type === 'Training').Arguments.ResourceConfig).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
+});
+
 describe('SageMaker registry status without gates', () => {
   function steps(promote: boolean): any[] {
     const app = testApp();

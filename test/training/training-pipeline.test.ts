@@ -392,6 +392,14 @@ describe('promotion to several endpoints (promoteAlsoTo)', () => {
     expectConfigError(p('p4', { promoteTo: a, promoteAlsoTo: [sameIsvc] }), { field: 'promoteAlsoTo[0]', received: 'acme/prod/a2', expected: /acme\/prod\/a is/ });
   });
 
+  test('CPU-only training (gpusPerWorker 0) is for SageMaker: on a cluster it fails, naming the alternatives; with a pool it fails everywhere', () => {
+    const { prod, h100 } = eks();
+    expectConfigError(() => new TrainingPipeline(prod, 'cpu', { stages: stages(undefined, { gpusPerWorker: 0 }), ...RECS }),
+      { path: 'acme/prod/cpu', field: 'stages.train.gpusPerWorker', received: 0, expected: /SageMaker pipeline.*TrainingStage\.custom/ });
+    expectConfigError(() => new TrainingPipeline(prod, 'cpu2', { stages: stages(h100, { gpusPerWorker: 0 }), ...RECS }),
+      { field: 'stages[1].pool', received: 'acme/prod/h100', expected: /no pool for CPU-only training/ });
+  });
+
   test('a stage cannot take the name of a roll step', () => {
     const { prod, h100 } = eks();
     const s = [...stages(h100), TrainingStage.custom('roll-endpoint-2', { image: 'i:1' })];
