@@ -25,7 +25,7 @@ import { ruleDeadLetterQueue, secureQueue } from './storage';
 import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { FunctionEnvironment } from '../functions/environment';
-import { ClusterKind, ICluster, PermissionStatement } from '../platform/cluster';
+import { ClusterKind, iamPolicyDocument, ICluster, PermissionStatement } from '../platform/cluster';
 
 /**
  * The ECS-optimized Amazon Linux 2023 GPU AMI (NVIDIA driver and container toolkit), the
@@ -220,7 +220,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
     namePrefix: joinName([spec.baseName, 'job'], 38),
     assumeRolePolicy: trustPolicy(['ecs-tasks.amazonaws.com']),
   });
-  new IamRolePolicy(scope, 'JobRolePolicy', { role: jobRole.id, policy: policyDocument(spec.jobStatements) });
+  new IamRolePolicy(scope, 'JobRolePolicy', { role: jobRole.id, policy: iamPolicyDocument(spec.jobStatements) });
   const attempts = Math.min(10, spec.retries + 1 + (spec.spot ? SPOT_RECLAIM_ATTEMPTS : 0));
   const jobDefinition = new BatchJobDefinition(scope, 'JobDefinition', {
     name: spec.baseName,
@@ -272,7 +272,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
   });
   new IamRolePolicy(scope, 'EventsRolePolicy', {
     role: eventsRole.id,
-    policy: policyDocument([{
+    policy: iamPolicyDocument([{
       actions: ['batch:SubmitJob'],
       resources: [jobQueue.arn, jobDefinition.arnPrefix, `${jobDefinition.arnPrefix}:*`],
     }]),
@@ -314,11 +314,4 @@ export function objectCreatedPattern(bucket: string, prefix: string, suffix?: st
     'detail-type': ['Object Created'],
     'detail': { bucket: { name: [bucket] }, ...(key ? { object: { key } } : {}) },
   };
-}
-
-function policyDocument(statements: PermissionStatement[]): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) })),
-  });
 }

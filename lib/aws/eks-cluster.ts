@@ -10,7 +10,6 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
@@ -24,13 +23,13 @@ import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
 import { parseIpv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
-import { joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
+import { isAwsRegion, joinName, validateDnsLabel, validateEksClusterName } from '../core/naming';
 import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 import { enableMonitoring, MonitoringOptions } from '../kubernetes/observability';
 import { configureKubernetesProviders } from '../kubernetes/providers';
 import type { AiPlatform } from '../platform/ai-platform';
-import { ClusterCapabilities, ClusterKind, Layer, NodePoolProvisioners, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
+import { ClusterCapabilities, ClusterKind, iamPolicyDocument, Layer, NodePoolProvisioners, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
 import { ClusterBase } from '../platform/cluster-base';
 import { Policy } from '../policy/suppressions';
 
@@ -186,7 +185,7 @@ export class EksCluster extends ClusterBase {
     this.region = props.region;
     this.cloudRegion = props.region;
     platform.checkRegion(path, 'region', props.region);
-    if (!Token.isUnresolved(props.region) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region)) {
+    if (!Token.isUnresolved(props.region) && !isAwsRegion(props.region)) {
       throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');
     }
     this.version = props.version ?? KubernetesVersion.DEFAULT;
@@ -195,8 +194,7 @@ export class EksCluster extends ClusterBase {
     this.infraStack = this.stacks.infra!;
     const infra = this.infraStack;
 
-    new AwsProvider(infra, 'aws', { region: props.region, defaultTags: [{ tags: { ...platform.tags } }] });
-    platform._onAwsStack(infra);
+    platform._addAwsProvider(infra, props.region);
 
     // Network: a new VPC over explicit AZs, or an existing one.
     if (props.existingVpc) {
@@ -409,10 +407,7 @@ export class EksCluster extends ClusterBase {
     });
     new IamRolePolicy(idScope, 'Policy', {
       role: role.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) })),
-      }),
+      policy: iamPolicyDocument(statements),
     });
     new EksPodIdentityAssociation(idScope, 'Association', {
       clusterName: this.resource.name,

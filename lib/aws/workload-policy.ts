@@ -7,7 +7,7 @@
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { Annotations, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import type { PermissionStatement } from '../platform/cluster';
+import { iamPolicyDocument, PermissionStatement } from '../platform/cluster';
 
 /** Largest IAM managed policy document, in characters (IAM quotas). */
 const MAX_POLICY_CHARS = 6144;
@@ -27,12 +27,7 @@ export class WorkloadPolicy extends Construct {
     const policy = new IamPolicy(this, 'Resource', {
       name: props.policyName,
       description: props.description,
-      policy: Lazy.stringValue({
-        produce: () => JSON.stringify({
-          Version: '2012-10-17',
-          Statement: this.statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) })),
-        }),
-      }),
+      policy: Lazy.stringValue({ produce: () => iamPolicyDocument(this.statements) }),
     });
     new TerraformOutput(TerraformStack.of(this), props.outputId, { value: policy.arn, description: props.description });
   }
@@ -47,7 +42,7 @@ export class WorkloadPolicy extends Construct {
     }
     // IAM managed policies hold at most 6,144 characters (whitespace not counted); a token counts
     // here as its placeholder, about the length of the ARN it stands for.
-    const size = JSON.stringify(this.statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, Condition: s.conditions }))).length;
+    const size = iamPolicyDocument(this.statements).length;
     if (size > MAX_POLICY_CHARS && !this.warned) {
       this.warned = true;
       Annotations.of(this).addWarning(`IAM policy ${this.policyName} needs about ${size} characters, more than the ${MAX_POLICY_CHARS} IAM allows in a managed policy: give the workloads separate identities (another credentials secret or role)`);

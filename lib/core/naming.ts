@@ -277,3 +277,8 @@ function shorten(text: string, maxLength: number, separator: string): string {
 export function byKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
+
+/** Whether `value` looks like an AWS region code (`us-east-1`, `us-gov-west-1`, `eu-central-2`). @internal */
+export function isAwsRegion(value: string): boolean {
+  return /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(value);
+}

@@ -6,7 +6,7 @@ import { BudgetAction, BudgetAlertOptions, PlatformGuardrails } from './report';
 import type { EksCluster, EksClusterProps } from '../aws/eks-cluster';
 import { cidrsOverlap, Ipv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
-import { validateDnsLabel } from '../core/naming';
+import { isAwsRegion, validateDnsLabel } from '../core/naming';
 import { Labels } from '../core/well-known';
 import type { CostAssumptions } from '../cost/assumptions';
 import type { PlatformCostEstimate } from '../cost/estimate';
@@ -237,7 +237,7 @@ export class AiPlatform extends Construct {
    */
   public addBucket(id: string, props: PlatformBucketProps): PlatformBucket {
     const path = `${this.node.path}/${id}`;
-    if (props.region === undefined || Token.isUnresolved(props.region) || !AWS_REGION.test(props.region)) {
+    if (props.region === undefined || Token.isUnresolved(props.region) || !isAwsRegion(props.region)) {
       throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');
     }
     this.checkRegion(path, 'region', props.region);
@@ -249,14 +249,7 @@ export class AiPlatform extends Construct {
       throw new ConfigError(path, 'bucketName', props.bucketName, `a bucket name not used by another bucket of the platform (${sameName.node.path} has it)`);
     }
     const name = `${this.platformName}-storage-${props.region}`;
-    let stack = this.storageStacks.find((s) => s.node.id === name);
-    if (!stack) {
-      stack = this._createStack(name, true);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
-      new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { ...this.tags } }] });
-      this._onAwsStack(stack);
-    }
+    const stack = this.storageStacks.find((s) => s.node.id === name) ?? this.createAwsStack(name, props.region, true);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { partitionOf } = require('../aws/arn') as typeof import('../aws/arn');
     const bucket = new PlatformBucket(stack, id, props, partitionOf(props.region));
@@ -298,17 +291,25 @@ export class AiPlatform extends Construct {
     this.checkRegion(this.node.path, 'awsRegion', region);
     const existing = this._findAwsStack(region);
     if (existing) return existing;
-    const name = `${this.platformName}-aws-${region}`;
-    const stack = this._createStack(name);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
-    new AwsProvider(stack, 'aws', { region, defaultTags: [{ tags: { ...this.tags } }] });
-    this._onAwsStack(stack);
+    return this.createAwsStack(`${this.platformName}-aws-${region}`, region);
+  }
+
+  /** A platform stack with its AWS provider (the platform tags as `default_tags`). */
+  private createAwsStack(name: string, region: string, storage: boolean = false): TerraformStack {
+    const stack = this._createStack(name, storage);
+    this._addAwsProvider(stack, region);
     return stack;
   }
 
-  /** @internal An AWS stack of the platform exists (with its provider): the budget goes into the first. */
-  public _onAwsStack(stack: TerraformStack): void {
+  /**
+   * @internal The AWS provider of a platform stack: `region`, the platform tags as `default_tags`.
+   * The stack then counts as an AWS stack of the platform (the budget goes into the first).
+   */
+  public _addAwsProvider(stack: TerraformStack, region: string): void {
+    // Loaded on first use: a program without AWS never loads the AWS bindings.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
+    new AwsProvider(stack, 'aws', { region, defaultTags: [{ tags: { ...this.tags } }] });
     this._guardrails.onAwsStack(stack);
   }
 
@@ -343,7 +344,6 @@ export class AiPlatform extends Construct {
   }
 }
 
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 function labelsFromTags(scope: Construct, tags: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

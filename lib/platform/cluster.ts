@@ -102,6 +102,20 @@ export interface PermissionStatement {
   readonly conditions?: Record<string, Record<string, string | string[]>>;
 }
 
+/**
+ * `statements` as IAM policy statements (`Effect: Allow`, `Action`, `Resource`, `Condition` when
+ * given): the one rendering every identity this library writes uses.
+ * @internal
+ */
+export function iamStatements(statements: PermissionStatement[]): Array<Record<string, unknown>> {
+  return statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) }));
+}
+
+/** An IAM policy document (JSON) of `statements`. @internal */
+export function iamPolicyDocument(statements: PermissionStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: iamStatements(statements) });
+}
+
 /** What {@link IWorkloadIdentityBinder.grantWorkload} created. */
 export interface WorkloadIdentity {
   /** The Kubernetes namespace of the service account. */

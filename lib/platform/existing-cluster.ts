@@ -1,11 +1,11 @@
 import { Annotations, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { AiPlatform } from './ai-platform';
-import { ClusterCapabilities, ClusterKind, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
+import { ClusterCapabilities, ClusterKind, iamStatements, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { ClusterBase } from './cluster-base';
 import { readableTokens, refersOnlyTo } from './readable';
 import { ConfigError } from '../core/errors';
-import { joinName, validateDnsLabel } from '../core/naming';
+import { isAwsRegion, joinName, validateDnsLabel } from '../core/naming';
 import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 import { configureKubernetesProviders } from '../kubernetes/providers';
@@ -128,7 +128,7 @@ export class ExistingCluster extends ClusterBase {
     configureKubernetesProviders(this.stacks.addons, access._access);
     configureKubernetesProviders(this.stacks.workloads, access._access);
     this.workloadIdentity = props.workloadIdentity;
-    if (props.awsRegion !== undefined && !Token.isUnresolved(props.awsRegion) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion)) {
+    if (props.awsRegion !== undefined && !Token.isUnresolved(props.awsRegion) && !isAwsRegion(props.awsRegion)) {
       throw new ConfigError(path, 'awsRegion', props.awsRegion, 'an AWS region code such as "us-east-1"');
     }
     if (props.awsRegion) platform.checkRegion(path, 'awsRegion', props.awsRegion);
@@ -138,7 +138,7 @@ export class ExistingCluster extends ClusterBase {
   public grantWorkload(owner: IConstruct, namespace: string, serviceAccount: string, statements: PermissionStatement[]): WorkloadIdentity {
     const path = owner.node.path;
     const id = this.workloadIdentity;
-    const needed = readableTokens(JSON.stringify(statements.map((s) => ({ Effect: 'Allow', Action: s.actions, Resource: s.resources, ...(s.conditions ? { Condition: s.conditions } : {}) }))));
+    const needed = readableTokens(JSON.stringify(iamStatements(statements)));
     if (!id) {
       throw new ConfigError(path, 'workloadIdentity', undefined,
         `a way for ${namespace}/${serviceAccount} on existing cluster ${this.node.path} to get cloud permissions: set workloadIdentity on the cluster to ExistingWorkloadIdentity.credentialsSecret(name) or ExistingWorkloadIdentity.roles({ "${namespace}/${serviceAccount}": roleArn }); the role needs: ${needed}`);

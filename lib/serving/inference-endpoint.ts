@@ -13,7 +13,7 @@ import { GpuNodePool } from '../compute/gpu-node-pool';
 import type { IGpuNodePool } from '../compute/pool';
 import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
-import { joinName, validateDnsLabel } from '../core/naming';
+import { isAwsRegion, joinName, validateDnsLabel } from '../core/naming';
 import { parseS3Uri, S3Location } from '../core/s3-uri';
 import { Annotations as WellKnown, Labels } from '../core/well-known';
 import type { CostAssumptions, CostLine, ICostSource, TrafficProfile } from '../cost';
@@ -694,7 +694,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
     if (!region && platform) {
       throw new ConfigError(path, 'target.region', undefined, 'an AWS region such as "us-east-1" for a SageMaker endpoint scoped to the platform');
     }
-    if (region && !Token.isUnresolved(region) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+    if (region && !Token.isUnresolved(region) && !isAwsRegion(region)) {
       throw new ConfigError(path, 'target.region', region, 'an AWS region code such as "us-east-1"');
     }
     const scope = (cluster ? cluster.cloudScopeFor(this) : mirrorIn(platform!._awsStack(region!), this.node.id)) as Construct;

@@ -1,7 +1,7 @@
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError } from '../core/errors';
-import { validateDnsLabel } from '../core/naming';
+import { isAwsRegion, validateDnsLabel } from '../core/naming';
 import type { AiPlatform } from '../platform/ai-platform';
 
 /** Props of {@link SageMakerTarget}. */
@@ -29,7 +29,7 @@ export class SageMakerTarget extends Construct {
     super(platform, id);
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
-    if (!Token.isUnresolved(props.region) && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region)) {
+    if (!Token.isUnresolved(props.region) && !isAwsRegion(props.region)) {
       throw new ConfigError(path, 'region', props.region, 'an AWS region code such as "us-east-1"');
     }
     this.region = props.region;
