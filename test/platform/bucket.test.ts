@@ -2,7 +2,7 @@
  * AiPlatform.addBucket: model, data and checkpoint buckets with safe defaults, in a storage stack
  * that every other stack of the platform depends on.
  */
-import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Token } from 'cdktf';
 import { Accelerator, AiPlatform, Checkpointing, ExistingWorkloadIdentity, GpuNodePool, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, TrainingPipeline, TrainingStage } from '../../lib';
 import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
@@ -135,5 +135,8 @@ describe('buckets in several regions, and what is rejected', () => {
     expectConfigError(() => p.addBucket('again', { bucketName: 'acme-test-models', region: 'eu-central-1' }), { path: 'acme/again', field: 'bucketName', received: 'acme-test-models', expected: /acme-storage-eu-central-1\/models has it/ });
     expectConfigError(() => ok.uri('/recs/'), { path: 'acme-storage-eu-central-1/models', field: 'uri(prefix)', received: '/recs/' });
     expectConfigError(() => ok.uri('recs//v1/'), { field: 'uri(prefix)', received: 'recs//v1/' });
+    // Values known only at apply time: the URIs and permissions built from them must be known at synth.
+    expectConfigError(() => p.addBucket('t1', { bucketName: Token.asString({ resolve: () => 'x' }), region: 'eu-central-1' }), { path: 'acme-storage-eu-central-1/t1', field: 'bucketName', expected: /literal bucket name/ });
+    expectConfigError(() => p.addBucket('t2', { bucketName: 'acme-t2', region: Token.asString({ resolve: () => 'eu-central-1' }) }), { path: 'acme/t2', field: 'region', expected: /AWS region code/ });
   });
 });

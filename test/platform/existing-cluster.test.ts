@@ -1,5 +1,6 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { AnnotationMetadataEntryType } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, AiPlatform, ClusterAccess, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
 import { catchConfigError as thrown } from '../support/errors';
@@ -116,6 +117,16 @@ describe('ExistingCluster', () => {
     expect(ml.description).toMatch(/secret ml\/aws-creds/);
     expect(Object.keys(aws.json.output)).toEqual(expect.arrayContaining(['workload-policy-lab-ml-aws-creds', 'workload-policy-edge-role-model-reader']));
     expect(lab.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^ml\/trainer reads AWS credentials from secret aws-creds; attach IAM policy acme-lab-ml-aws-creds \(Terraform output workload-policy-lab-ml-aws-creds of stack acme-aws-us-east-1\)/));
+  });
+
+  test('warns when an identity\'s policy would exceed the 6,144 characters IAM allows', () => {
+    const { app, platform: p } = platform();
+    const lab = p.addExistingCluster('lab', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
+    for (let i = 0; i < 60; i++) {
+      lab.grantWorkload(lab, 'ml', `job-${i}`, [{ actions: ['s3:GetObject', 's3:PutObject'], resources: [`arn:aws:s3:::acme-bucket-${i}/some/long/prefix/for/job-${i}/*`] }]);
+    }
+    const warnings = app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
+    expect(warnings).toEqual([expect.stringMatching(/IAM policy acme-lab-ml-aws-creds needs about \d+ characters, more than the 6144 IAM allows/)]);
   });
 
   test('no managed policy without an AWS region, or when a statement names another stack\'s resource', () => {
