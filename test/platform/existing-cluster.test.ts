@@ -125,7 +125,8 @@ describe('ExistingCluster', () => {
     for (let i = 0; i < 60; i++) {
       lab.grantWorkload(lab, 'ml', `job-${i}`, [{ actions: ['s3:GetObject', 's3:PutObject'], resources: [`arn:aws:s3:::acme-bucket-${i}/some/long/prefix/for/job-${i}/*`] }]);
     }
-    const warnings = app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
+    const warnings = app.node.findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
     expect(warnings).toEqual([expect.stringMatching(/IAM policy acme-lab-ml-aws-creds needs about \d+ characters, more than the 6144 IAM allows/)]);
   });
 
