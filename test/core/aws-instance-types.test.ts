@@ -1,13 +1,14 @@
 /**
  * Keeps the AWS facts we carry in TypeScript equal to the sourced data file
- * `shared/data/aws-accelerators.json`, so that neither can drift without a failing test.
+ * `vendor/data/aws-accelerators.json` (copied with its provenance from the
+ * project's shared sources; see vendor/data/README.md), so that neither can drift without a failing test.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Accelerator } from '../../lib/core/accelerator';
 import { AWS_ACCELERATED_INSTANCE_TYPES, AWS_INSTANCE_TYPE_FACTS, findAwsInstanceType } from '../../lib/core/aws-instance-types';
 
-const DATA_FILE = path.resolve(__dirname, '../../../shared/data/aws-accelerators.json');
+const DATA_FILE = path.resolve(__dirname, '../../vendor/data/aws-accelerators.json');
 const FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200', 'inf2', 'trn1', 'trn1n', 'trn2'];
 /** Data file `migProfiles.gpus` key → our accelerator. */
 const MIG_GPUS: Record<string, Accelerator> = {
@@ -22,7 +23,7 @@ function loadData(): any {
   if (!fs.existsSync(DATA_FILE)) {
     throw new Error(
       `The sourced data file ${DATA_FILE} is missing: this test compares lib/core/aws-instance-types.ts with it. `
-      + 'Check out the shared/ folder next to this repository (../shared/data/aws-accelerators.json).');
+      + 'It is part of the repository (vendor/data/); restore it with git.');
   }
   return JSON.parse(fs.readFileSync(DATA_FILE, 'utf8'));
 }
@@ -31,7 +32,7 @@ const data = loadData();
 const inScope: any[] = data.instanceTypes.filter((t: any) => FAMILIES.includes(t.family));
 const dataByName = new Map<string, any>(inScope.map((t) => [t.instanceType, t]));
 
-describe('AWS_ACCELERATED_INSTANCE_TYPES against shared/data/aws-accelerators.json', () => {
+describe('AWS_ACCELERATED_INSTANCE_TYPES against vendor/data/aws-accelerators.json', () => {
   test('carries exactly the instance types of the families in scope, in the data file order', () => {
     expect(inScope.length).toBeGreaterThan(40);
     expect(AWS_ACCELERATED_INSTANCE_TYPES.map((t) => t.name)).toEqual(inScope.map((t) => t.instanceType));
