@@ -121,8 +121,13 @@ project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './package.json': './package.json',
 });
-// `npm ci` / `npm install` in a clone builds the bundle, so the examples synthesize right away.
-project.package.setScript('prepare', 'npm run bundle');
+// `npm ci` / `npm install` in a clone (and `npm pack`) builds the bundle and the declarations, so the
+// examples synthesize right away and a packed tarball carries its types.
+project.package.setScript('prepare', 'npm run compile');
+// The tarball holds what a user needs and nothing else: the bundle, its source map, the
+// declarations, README and LICENSE (npm adds those two and package.json itself). The consumer test
+// (test/package/consumer.test.ts) packs it and checks the list.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.js.map', 'dist/**/*.d.ts']);
 project.compileTask.reset('tsc --build');
 project.compileTask.spawn(bundleTask);
 // tsc writes only the declarations: the JavaScript is the bundle.
@@ -144,6 +149,16 @@ project.addTask('docs', {
 project.addTask('readme-diagrams', {
   description: 'Rewrite the generated diagram section of each example README from a fresh synth',
   exec: 'node --import tsx scripts/readme-diagrams.ts',
+});
+project.addTask('vendor-schemas', {
+  description: 'Regenerate vendor/schemas/kubernetes (trimmed Kubernetes and CRD schemas) from full upstream files: -- --from <folder>',
+  exec: 'node --import tsx scripts/vendor-schemas.ts',
+  receiveArgs: true,
+});
+project.addTask('bench-tests', {
+  description: 'Wall time and peak RSS of `npm test` (and optionally `.ci/run`), as JSON lines',
+  exec: 'node --import tsx scripts/bench-tests.ts',
+  receiveArgs: true,
 });
 project.addTask('bench', {
   description: 'Median synth wall time and peak RSS per example and its plain-cdktf floor (JSON lines)',

@@ -6,7 +6,7 @@ import { ResourceNames, Taint, Taints } from './well-known';
  * The accelerator catalog: GPUs and AWS Neuron devices, with the Kubernetes resource name, taint,
  * Karpenter label values, MIG profiles and instance types each one needs.
  *
- * Facts come from `shared/data/aws-accelerators.json` (compiled 2026-11-29; sources listed in
+ * Facts come from `vendor/data/aws-accelerators.json` (compiled 2026-11-29; sources listed in
  * `aws-instance-types.ts`), checked against that file by `test/core/aws-instance-types.test.ts`.
  * Synth never reads the data file.
  */
@@ -154,7 +154,7 @@ function mig(...profiles: Array<[string, number]>): MigProfile[] {
 }
 
 // MIG profiles per GPU model: NVIDIA GPU Operator default mig-parted config (v26.7.0) and AWS
-// sagemaker-hyperpod-cli, as recorded in `shared/data/aws-accelerators.json` `migProfiles.gpus`.
+// sagemaker-hyperpod-cli, as recorded in `vendor/data/aws-accelerators.json` `migProfiles.gpus`.
 const MIG_A100_40GB = mig(['1g.5gb', 7], ['1g.5gb+me', 1], ['1g.10gb', 4], ['2g.10gb', 3], ['3g.20gb', 2], ['4g.20gb', 1], ['7g.40gb', 1]);
 const MIG_80GB = mig(['1g.10gb', 7], ['1g.10gb+me', 1], ['1g.20gb', 4], ['2g.20gb', 3], ['3g.40gb', 2], ['4g.40gb', 1], ['7g.80gb', 1]);
 const MIG_H200 = mig(['1g.18gb', 7], ['1g.18gb+me', 1], ['1g.35gb', 4], ['2g.35gb', 3], ['3g.71gb', 2], ['4g.71gb', 1], ['7g.141gb', 1]);

@@ -1,7 +1,7 @@
 /**
  * AWS EC2 accelerated instance types: the facts our Accelerator catalog and cost model build on.
  *
- * Generated-looking, hand-checked: carried into TypeScript from `shared/data/aws-accelerators.json`
+ * Generated-looking, hand-checked: carried into TypeScript from `vendor/data/aws-accelerators.json`
  * (compiled 2026-11-29) so that synth never reads a file users do not have.
  * `test/core/aws-instance-types.test.ts` compares every row with that file, field by field, and
  * fails when they drift apart. Edit the data file first, then this table.
@@ -48,7 +48,7 @@ export const AWS_INSTANCE_TYPE_FACTS = {
   pricePurchaseOption: 'On-Demand',
   /** When the AWS Price List API was read (header of the Karpenter price file). */
   priceDataRetrievedAt: '2026-07-20T13:44:30Z',
-  /** When the facts were copied from their sources into `shared/data/aws-accelerators.json`. */
+  /** When the facts were copied from their sources into `vendor/data/aws-accelerators.json`. */
   readOn: '2026-11-29',
   sources: [
     'aws-ec2-accelerated-computing-specs',

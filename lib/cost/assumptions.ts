@@ -8,7 +8,7 @@ export interface CostAssumptionsProps {
    * Fraction of the On-Demand list price that Spot capacity is assumed to save (0 ≤ x < 1): Spot is
    * priced at `onDemand × (1 − spotDiscount)`.
    *
-   * This is an ASSUMPTION, not a sourced fact: `shared/data/aws-accelerators.json` records no Spot
+   * This is an ASSUMPTION, not a sourced fact: `vendor/data/aws-accelerators.json` records no Spot
    * prices and no first-party source for a typical GPU Spot discount was found. Set your own from
    * the Spot price history of your region. Worst-case figures always use the On-Demand price (the
    * default Spot maximum price is the On-Demand price).
@@ -117,7 +117,7 @@ export class CostAssumptions {
         value: `${pct(this.spotDiscount)} off On-Demand (Spot = On-Demand × ${round(1 - this.spotDiscount, 4)})`,
         basis: this.spotDiscountGiven
           ? 'given by the program (not checked against Spot price history)'
-          : 'ASSUMED default, not sourced: no Spot prices and no first-party typical GPU Spot discount are recorded (shared/data/README.md); set costAssumptions.spotDiscount',
+          : 'ASSUMED default, not sourced: AWS publishes no typical GPU Spot discount, and Spot prices change hourly per zone (none recorded in the price data read 2026-11-29); set costAssumptions.spotDiscount',
       },
       { name: 'hoursPerMonth', value: String(this.hoursPerMonth), basis: '8,760 hours a year / 12' },
       { name: 'targetUtilization', value: pct(this.targetUtilization), basis: 'Knative Serving default target-utilization-percentage (70)' },

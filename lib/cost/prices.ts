@@ -9,7 +9,7 @@ import { AWS_INSTANCE_TYPE_FACTS } from '../core/aws-instance-types';
  * 2026-07-20). Missing prices stay missing: the report names them and leaves them out of the totals.
  */
 export const PRICE_SOURCE = {
-  description: 'On-Demand list price, USD per instance-hour, Linux, from the accelerator catalog (shared/data/aws-accelerators.json)',
+  description: 'On-Demand list price, USD per instance-hour, Linux, from the AWS Price List API as Karpenter records it (aws/karpenter-provider-aws, pkg/providers/pricing/zz_generated.pricing_aws.go at commit 1d927085), instance specifications from the Amazon EC2 accelerated computing instance documentation',
   region: AWS_INSTANCE_TYPE_FACTS.priceRegion,
   retrievedAt: AWS_INSTANCE_TYPE_FACTS.priceDataRetrievedAt,
   readOn: AWS_INSTANCE_TYPE_FACTS.readOn,

@@ -67,6 +67,18 @@ describe('platform report at synth', () => {
     expect(json.notIncluded.join(' ')).toMatch(/EKS control plane/);
   });
 
+  test('the report cites where its data comes from (source and date), never a path a user does not have', () => {
+    expect(json.prices.description).toMatch(/AWS Price List API/);
+    expect(json.prices.description).toMatch(/aws\/karpenter-provider-aws/);
+    expect(md).toMatch(/retrieved 2026-07-20T13:44:30Z, read 2026-11-29/);
+    // The default assumptions (the Spot discount's basis is then the longest text) cite no path either.
+    const defaults = JSON.stringify(new CostAssumptions().describe());
+    expect(defaults).toMatch(/ASSUMED default/);
+    for (const text of [md, JSON.stringify(json), defaults]) {
+      expect(text).not.toMatch(/shared\/|\.\.\/|vendor\/|aws-accelerators\.json|README\.md/);
+    }
+  });
+
   test('the JSON lists the workloads with their inputs and the fixed / autoscaled / scale-to-zero comparison', () => {
     const recs = json.workloads.find((w: any) => w.source === 'acme/prod/recs');
     expect(recs.inputs).toMatchObject({ minReplicas: '0', maxReplicas: '4', coldStart: '2 minutes' });

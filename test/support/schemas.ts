@@ -1,44 +1,47 @@
 /**
  * Kubernetes half of the verification harness: validate every Kubernetes object we emit (the
- * `manifest` of `kubernetes_manifest` resources) against the real upstream schemas in
- * `shared/schemas` (see its `SOURCES.md`):
+ * `manifest` of `kubernetes_manifest` resources) against the real upstream schemas vendored in
+ * `vendor/schemas/kubernetes` (see its `SOURCES.md`; `npm run vendor-schemas` regenerates it):
  *
  * - `k8s/*.json`: Kubernetes 1.35 OpenAPI v3 per-group documents (GVK in `x-kubernetes-group-version-kind`);
- * - `crds/<project>/*.yaml`: CustomResourceDefinitions (`spec.versions[].schema.openAPIV3Schema`).
+ * - `crds/<project>/*.json` (or upstream `*.yaml`): CustomResourceDefinitions
+ *   (`spec.versions[].schema.openAPIV3Schema`);
+ * - `index.json` (vendored set only): `apiVersion kind` → file and component, so nothing is scanned.
  *
  * The check is as strict as `kubectl --validate=strict` / kubectl-validate for what a JSON Schema can
  * express: unknown fields are errors, types/enums/patterns/required/formats are checked, and CRD
  * `metadata` is checked against the core `ObjectMeta`. CEL rules (`x-kubernetes-validations`) are
  * not evaluated.
  *
- * Cost: files are indexed by GVK once (core JSON is parsed; for CRD YAML only the shallow header is
- * parsed); a schema is compiled only on first use and its validator cached, so the multi-megabyte
- * CRDs (Argo Workflows, KServe, KubeRay) cost nothing unless a test emits that kind.
+ * Cost: a schema is compiled only on first use and its validator cached, so the large CRDs (Argo
+ * Workflows, KServe) cost nothing unless a test emits that kind.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
 
-/** Name of the environment variable that overrides where the schemas folder is. */
+/** Name of the environment variable that points at another schemas folder (full upstream layout or vendored). */
 export const SCHEMAS_ENV = 'CDKTF_AI_INFRA_SCHEMAS';
+
+/** The project root (the folder holding package.json). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The schemas vendored in the repository. */
+export const VENDORED_SCHEMAS = path.join(PROJECT_ROOT, 'vendor', 'schemas', 'kubernetes');
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const CORE_V1_DOC = 'api__v1_openapi.json';
 
 /**
- * Locate the schemas folder: `$CDKTF_AI_INFRA_SCHEMAS` if set (undefined when it does not exist),
- * else the first `shared/schemas` found walking up from this file (a clean clone has `../shared`
- * next to it). Returns undefined when nothing is found.
+ * Locate the schemas folder: `$CDKTF_AI_INFRA_SCHEMAS` if set (undefined when it is not a schemas
+ * folder), else the vendored `vendor/schemas/kubernetes` of this repository. Never looks anywhere
+ * else: a clone with nothing beside it has everything its tests need.
  */
 export function findSchemasDir(): string | undefined {
   const fromEnv = process.env[SCHEMAS_ENV];
-  if (fromEnv) return isSchemasDir(fromEnv) ? path.resolve(fromEnv) : undefined;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'shared', 'schemas');
-    if (isSchemasDir(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  const dir = fromEnv ? path.resolve(fromEnv) : VENDORED_SCHEMAS;
+  return isSchemasDir(dir) ? dir : undefined;
 }
 
 function isSchemasDir(dir: string): boolean {
@@ -54,7 +57,7 @@ export function requireSchemasDir(): string | undefined {
   if (dir) return dir;
   const wanted = process.env[SCHEMAS_ENV]
     ? `${SCHEMAS_ENV}=${process.env[SCHEMAS_ENV]} (not a folder with k8s/ and crds/)`
-    : `${SCHEMAS_ENV} (unset) or a shared/schemas folder in a parent of ${__dirname}`;
+    : `${VENDORED_SCHEMAS} (part of the repository: restore it with git, or regenerate it with npm run vendor-schemas)`;
   const message = `Kubernetes schemas not found: looked for ${wanted}`;
   if (process.env.CI && !/^(0|false)$/i.test(process.env.CI)) throw new Error(`${message}; schema validation cannot be skipped in CI`);
   console.warn(`SKIPPING Kubernetes schema validation. ${message}`);
@@ -160,12 +163,21 @@ export class SchemaRegistry {
   private coreValidator(source: Source): ValidateFunction {
     const id = `k8s/${path.basename(source.file)}`;
     if (!this.ajv.getSchema(id)) {
-      const schemas = this.coreDocs.get(source.file).components.schemas;
+      const schemas = this.coreDoc(source.file).components.schemas;
       const strict: Record<string, any> = {};
       for (const [name, schema] of Object.entries(schemas)) strict[name] = strictify(schema);
       this.ajv.addSchema({ $id: id, components: { schemas: strict } });
     }
     return this.ajv.getSchema(`${id}#/components/schemas/${source.component}`)!;
+  }
+
+  private coreDoc(file: string): any {
+    let doc = this.coreDocs.get(file);
+    if (!doc) {
+      doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      this.coreDocs.set(file, doc);
+    }
+    return doc;
   }
 
   private objectMetaValidator(): ValidateFunction {
@@ -174,7 +186,8 @@ export class SchemaRegistry {
 
   /** CRD kinds: parse the CRD file fully only now, compile that version's schema. */
   private crdValidator(source: Source, apiVersion: string, kind: string): ValidateFunction | string {
-    const crd = parseYamlDocs(fs.readFileSync(source.file, 'utf8'))
+    const docs = source.file.endsWith('.json') ? [JSON.parse(fs.readFileSync(source.file, 'utf8'))] : parseYamlDocs(fs.readFileSync(source.file, 'utf8'));
+    const crd = docs
       .find(d => d && `${d.spec?.group}/` === apiVersion.replace(/[^/]+$/, '') && d.spec?.names?.kind === kind);
     const version = crd?.spec?.versions?.find((v: any) => `${crd.spec.group}/${v.name}` === apiVersion);
     const schema = version?.schema?.openAPIV3Schema;
@@ -182,15 +195,23 @@ export class SchemaRegistry {
     return this.ajv.compile(strictify(schema, true));
   }
 
-  /** The GVK index: built on first use from every k8s/*.json and crds/&#42;/&#42;.yaml. */
+  /**
+   * The GVK index: read from `index.json` (the vendored set), else built on first use from every
+   * k8s/*.json and crds/&#42;/&#42;.{yaml,json} (a full upstream folder given by the environment variable).
+   */
   private sources(): Map<string, Source> {
     if (this.index) return this.index;
+    const indexFile = path.join(this.dir, 'index.json');
+    if (fs.existsSync(indexFile)) {
+      const entries = JSON.parse(fs.readFileSync(indexFile, 'utf8')).kinds as Record<string, { file: string; component?: string }>;
+      this.index = new Map(Object.entries(entries).map(([k, e]) => [k, { file: path.join(this.dir, e.file), component: e.component }]));
+      return this.index;
+    }
     const index = new Map<string, Source>();
     const k8s = path.join(this.dir, 'k8s');
     for (const f of fs.readdirSync(k8s).filter(n => n.endsWith('.json')).sort()) {
       const file = path.join(k8s, f);
-      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-      this.coreDocs.set(file, doc);
+      const doc = this.coreDoc(file);
       for (const [component, schema] of Object.entries<any>(doc.components?.schemas ?? {})) {
         if (component.startsWith('io.k8s.apimachinery.')) continue; // DeleteOptions, WatchEvent, Status: not manifests
         for (const g of schema['x-kubernetes-group-version-kind'] ?? []) {
@@ -203,7 +224,7 @@ export class SchemaRegistry {
     for (const project of fs.readdirSync(crds).sort()) {
       const folder = path.join(crds, project);
       if (!fs.statSync(folder).isDirectory()) continue;
-      for (const f of fs.readdirSync(folder).filter(n => /\.ya?ml$/.test(n)).sort()) {
+      for (const f of fs.readdirSync(folder).filter(n => /\.(ya?ml|json)$/.test(n)).sort()) {
         const file = path.join(folder, f);
         for (const crd of crdHeaders(file)) {
           for (const v of crd.spec.versions) {
@@ -224,7 +245,7 @@ let shared: SchemaRegistry | undefined;
 export function defaultRegistry(): SchemaRegistry {
   if (!shared) {
     const dir = findSchemasDir();
-    if (!dir) throw new Error(`Kubernetes schemas not found: set ${SCHEMAS_ENV} or provide shared/schemas in a parent folder`);
+    if (!dir) throw new Error(`Kubernetes schemas not found: ${process.env[SCHEMAS_ENV] ? `${SCHEMAS_ENV}=${process.env[SCHEMAS_ENV]} is not a schemas folder` : `${VENDORED_SCHEMAS} is missing (restore it with git)`}`);
     shared = new SchemaRegistry(dir);
   }
   return shared;
@@ -295,6 +316,7 @@ function parseYamlDocs(text: string): any[] {
  */
 function crdHeaders(file: string): any[] {
   const text = fs.readFileSync(file, 'utf8');
+  if (file.endsWith('.json')) return [JSON.parse(text)];
   const wellFormed = (docs: any[]) => docs.every(d => d === null || (d.kind === 'CustomResourceDefinition' &&
     d.spec?.group && d.spec.names?.kind && Array.isArray(d.spec.versions) && d.spec.versions.every((v: any) => v?.name)));
   try {
