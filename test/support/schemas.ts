@@ -16,9 +16,12 @@
  * Cost: a schema is compiled only on first use and its validator cached, so the large CRDs (Argo
  * Workflows, KServe) cost nothing unless a test emits that kind.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
+import Ajv, { _, ErrorObject, Format, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import type { RegExpEngine } from 'ajv/dist/types';
 import * as YAML from 'yaml';
 
 /** Name of the environment variable that points at another schemas folder (full upstream layout or vendored). */
@@ -72,22 +75,22 @@ interface Source {
   readonly component?: string;
 }
 
-/** Ajv formats used by the schemas: checked where cheap and meaningful, otherwise accepted. */
-const FORMATS: Record<string, Format> = {
-  'int32': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
-  'int64': { type: 'number', validate: (n: number) => Number.isInteger(n) },
-  'byte': /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
-  'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/,
-  'quantity': /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/,
-  ...Object.fromEntries(['int-or-string', 'float', 'double', 'date', 'duration', 'password', 'uri', 'email',
-    'hostname', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid'].map(name => [name, true as const])),
-};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtime: { formats: Record<string, Format>; goRegExp: RegExpEngine } = require('./schema-runtime.cjs');
+const RUNTIME_FILE = require.resolve('./schema-runtime.cjs');
 
-/** Ajv regexp engine for Go (RE2) `pattern`s: a leading `(?i)` becomes the JS `i` flag. */
-const goRegExp = Object.assign(
-  (pattern: string, flags: string) => /\(\?i\)/.test(pattern) ? new RegExp(pattern.replace(/\(\?i\)/g, ''), `${flags}i`) : new RegExp(pattern, flags),
-  { code: 'new RegExp' },
-);
+/**
+ * Compiled validators are cached on disk as ajv standalone code (one module per kind), so that the
+ * multi-megabyte CRDs are compiled once per machine instead of once per test file (jest gives every
+ * file fresh modules). The key covers the schema file's bytes, the kind, this file, the runtime
+ * module and ajv's version: any change recompiles. Set CDKTF_AI_INFRA_SCHEMA_CACHE=0 to disable.
+ */
+const CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'cdktf-ai-infra-validators');
+const CACHE_SALT = crypto.createHash('sha256')
+  .update(fs.readFileSync(__filename)).update(fs.readFileSync(RUNTIME_FILE))
+  .update(JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8')).version)
+  .digest('hex');
+const cacheEnabled = () => !/^(0|false)$/i.test(process.env.CDKTF_AI_INFRA_SCHEMA_CACHE ?? '');
 
 /**
  * Schemas of Kubernetes objects, indexed by `apiVersion` + `kind`. Construct one per schemas folder
@@ -99,8 +102,10 @@ export class SchemaRegistry {
     allErrors: true,
     validateSchema: false, // upstream schemas; meta-validating 2 MB documents is wasted time
     unicodeRegExp: false, // Go RE2 patterns are not always valid under the JS `u` flag
-    formats: FORMATS,
-    code: { optimize: false, regExp: goRegExp }, // the code optimizer triples compile time of multi-MB CRDs
+    formats: runtime.formats,
+    // The code optimizer triples compile time of multi-MB CRDs; `source` and `formats` let
+    // standaloneCode write a validator as a module that loads the runtime by its path.
+    code: { optimize: false, regExp: runtime.goRegExp, source: true, formats: _`require(${RUNTIME_FILE}).formats` },
   });
   private index?: Map<string, Source>;
   private readonly coreDocs = new Map<string, any>();
@@ -146,7 +151,7 @@ export class SchemaRegistry {
       const source = this.sources().get(k);
       validator = !source ? this.noSchema(apiVersion, kind)
         : source.component ? this.coreValidator(source)
-          : this.crdValidator(source, String(apiVersion), String(kind));
+          : this.cached(source.file, k, () => this.crdValidator(source, String(apiVersion), String(kind)));
       this.validators.set(k, validator);
     }
     return validator;
@@ -161,6 +166,10 @@ export class SchemaRegistry {
 
   /** Core kinds: add the (strictified) OpenAPI document once, compile only the referenced component. */
   private coreValidator(source: Source): ValidateFunction {
+    return this.cached(source.file, source.component!, () => this.compileCore(source));
+  }
+
+  private compileCore(source: Source): ValidateFunction {
     const id = `k8s/${path.basename(source.file)}`;
     if (!this.ajv.getSchema(id)) {
       const schemas = this.coreDoc(source.file).components.schemas;
@@ -193,6 +202,33 @@ export class SchemaRegistry {
     const schema = version?.schema?.openAPIV3Schema;
     if (!schema) return `CRD ${path.basename(source.file)} has no openAPIV3Schema for ${apiVersion} ${kind}`;
     return this.ajv.compile(strictify(schema, true));
+  }
+
+  /**
+   * The validator for `what` in `file`: loaded from the disk cache when a module for the same inputs
+   * is there, else compiled by `compile` and written to the cache (atomically: two jest workers may
+   * compile the same kind at once).
+   */
+  private cached<T extends ValidateFunction | string>(file: string, what: string, compile: () => T): T {
+    if (!cacheEnabled()) return compile();
+    const hash = crypto.createHash('sha256').update(CACHE_SALT).update(what).update('\0').update(fs.readFileSync(file)).digest('hex').slice(0, 32);
+    const target = path.join(CACHE_DIR, `${hash}.js`);
+    if (fs.existsSync(target)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(target) as T;
+    }
+    const validator = compile();
+    if (typeof validator !== 'string') {
+      try {
+        fs.mkdirSync(CACHE_DIR, { recursive: true });
+        const tmp = `${target}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, standaloneCode(this.ajv, validator));
+        fs.renameSync(tmp, target);
+      } catch {
+        // A read-only or full disk only costs the next run a compile.
+      }
+    }
+    return validator;
   }
 
   /**

@@ -21,20 +21,40 @@ export interface TerraformEnv {
   readonly missing: string[];
 }
 
-const MIRROR_CANDIDATES = [
-  '/opt/tf-plugins',
-  '/usr/share/terraform/plugins',
-  '/usr/local/share/terraform/plugins',
-  path.join(os.homedir(), '.terraform.d', 'plugins'),
-  path.join(os.homedir(), '.local', 'share', 'terraform', 'plugins'),
-];
+/**
+ * Where a provider mirror is looked for, in order (the first holding `registry.terraform.io` wins):
+ * 1. `TF_PLUGIN_MIRROR` (only that folder when set);
+ * 2. the Terraform CLI configuration (`TF_CLI_CONFIG_FILE`, else `~/.terraformrc`): the `path` of each
+ *    `filesystem_mirror` block and `plugin_cache_dir`, and `TF_PLUGIN_CACHE_DIR` (a plugin cache has
+ *    the mirror's unpacked layout);
+ * 3. Terraform's implied local mirror directories (`~/.terraform.d/plugins`, the XDG data
+ *    directories' `terraform/plugins`: `~/.local/share`, `/usr/local/share`, `/usr/share`);
+ * 4. folders directly under `/opt` (where add-on software is installed, FHS 3.0 section 3.13).
+ */
+export function mirrorCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.TF_PLUGIN_MIRROR) return [env.TF_PLUGIN_MIRROR];
+  const home = os.homedir();
+  const fromConfig: string[] = [];
+  const configFile = env.TF_CLI_CONFIG_FILE || path.join(home, '.terraformrc');
+  if (fs.existsSync(configFile)) {
+    const text = fs.readFileSync(configFile, 'utf8');
+    // The two settings we need, read without a full HCL parser: `filesystem_mirror { path = "…" }`
+    // and `plugin_cache_dir = "…"` (Terraform docs, CLI configuration file).
+    for (const m of text.matchAll(/filesystem_mirror\s*\{[^}]*?\bpath\s*=\s*"([^"]+)"/g)) fromConfig.push(m[1]);
+    for (const m of text.matchAll(/\bplugin_cache_dir\s*=\s*"([^"]+)"/g)) fromConfig.push(m[1]);
+  }
+  if (env.TF_PLUGIN_CACHE_DIR) fromConfig.push(env.TF_PLUGIN_CACHE_DIR);
+  const xdg = [env.XDG_DATA_HOME || path.join(home, '.local', 'share'), ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const implied = [path.join(home, '.terraform.d', 'plugins'), ...xdg.filter(Boolean).map((d) => path.join(d, 'terraform', 'plugins'))];
+  const opt = fs.existsSync('/opt') ? fs.readdirSync('/opt').sort().map((n) => path.join('/opt', n)) : [];
+  return [...fromConfig.map((p) => p.replace(/^~(?=$|\/)/, home)), ...implied, ...opt];
+}
 
 let cachedEnv: TerraformEnv | undefined;
 
 /**
- * Find Terraform (env `TERRAFORM_BINARY`, else `terraform` on PATH) and the provider mirror (env
- * `TF_PLUGIN_MIRROR`, else the usual filesystem-mirror folders, checked for a
- * `registry.terraform.io` folder).
+ * Find Terraform (env `TERRAFORM_BINARY`, else `terraform` on PATH) and the provider mirror
+ * ({@link mirrorCandidates}: a folder holding `registry.terraform.io`).
  */
 export function terraformEnv(): TerraformEnv {
   if (cachedEnv) return cachedEnv;
@@ -43,7 +63,7 @@ export function terraformEnv(): TerraformEnv {
   const version = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', env: cleanEnv() });
   const terraform = version.status === 0 ? bin : undefined;
   if (!terraform) missing.push(`the Terraform CLI ("${bin}" did not run; set TERRAFORM_BINARY)`);
-  const candidates = process.env.TF_PLUGIN_MIRROR ? [process.env.TF_PLUGIN_MIRROR] : MIRROR_CANDIDATES;
+  const candidates = mirrorCandidates();
   const mirror = candidates.find((c) => fs.existsSync(path.join(c, 'registry.terraform.io')));
   if (!mirror) missing.push(`a provider mirror (a folder holding registry.terraform.io; looked in ${candidates.join(', ')}; set TF_PLUGIN_MIRROR)`);
   cachedEnv = { terraform, mirror, missing };
