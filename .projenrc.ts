@@ -35,13 +35,17 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   package: false,
   peerDeps: Object.entries(PEERS).map(([n, v]) => `${n}@${v}`),
+  // Runtime dependencies of `cdktf-ai-infra/testing` and the `cdktf-ai-infra` command only (the
+  // synth bundle, dist/index.js, never loads them): ajv validates Kubernetes objects against the
+  // upstream JSON schemas (the standard, maintained validator); commander parses the command line;
+  // cli-table3 draws the per-stack table. All three are small and widely used.
+  deps: ['ajv@^8.17.1', 'commander@^14.0.3', 'cli-table3@^0.6.5'],
   devDeps: [
     `cdktf-cli@${CDKTF}`,
     'tsx@^4.20.0',
     // Examples' cdktf.json bundle main.ts into plain JavaScript before node runs it: no
     // type-checking and no TypeScript loader at synth (tsx alone adds ~40 MB of RSS).
     'esbuild@^0.28.2',
-    'ajv@^8.17.1',
     'yaml@^2.8.0',
     'eslint-plugin-jest@^28.14.0',
     // API reference from TSDoc (`npm run docs`): the maintained standard for TypeScript.
@@ -61,7 +65,7 @@ const project = new typescript.TypeScriptProject({
       testTimeout: 30_000,
       // Two workers on two cores: Terraform plans (child processes) overlap with schema checks.
       maxWorkers: 2,
-      moduleNameMapper: { '^cdktf-ai-infra$': '<rootDir>/lib/index.ts' },
+      moduleNameMapper: { '^cdktf-ai-infra$': '<rootDir>/lib/index.ts', '^cdktf-ai-infra/testing$': '<rootDir>/lib/testing/index.ts' },
       // Builds dist/index.js first: the example tests run the examples' app commands, which load it.
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
@@ -82,7 +86,7 @@ const project = new typescript.TypeScriptProject({
     // Examples import the package by its name, as a user would: the type-check maps it to lib/
     // (jest maps it too). Not in tsconfig.json: esbuild reads that one, and the examples' app
     // commands must leave the package external (Node resolves it to dist/, as in a user's project).
-    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, emitDeclarationOnly: false, paths: { 'cdktf-ai-infra': ['../lib/index.ts'] } },
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, emitDeclarationOnly: false, paths: { 'cdktf-ai-infra': ['../lib/index.ts'], 'cdktf-ai-infra/testing': ['../lib/testing/index.ts'] } },
     include: ['../lib/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
   },
   gitignore: ['cdktf.out/', '.app/', 'docs/api/', '.scratch-*/', '.terraform/', '.terraform.lock.hcl', '*.tfstate*', 'coverage/', '.bench/'],
@@ -113,12 +117,21 @@ project.eslint?.addRules({
 // One file loads faster than ~130 modules, and it is what a user's app command runs from
 // node_modules. `exports` also lets the examples import the package by its own name
 // (Node's package self-reference), so their app commands bundle only main.ts, as a user's do.
+const ESBUILD = 'esbuild --bundle --platform=node --target=node20 --format=cjs --packages=external --sourcemap --log-level=warning';
 const bundleTask = project.addTask('bundle', {
-  description: 'Bundle the library into dist/index.js (esbuild; dependencies external)',
-  exec: 'esbuild lib/index.ts --bundle --platform=node --target=node20 --format=cjs --packages=external --sourcemap --log-level=warning --outfile=dist/index.js',
+  description: 'Bundle the library into dist/index.js, the testing entry into dist/testing.js and the command into dist/cli.js (esbuild; dependencies external), and pack the schemas the testing entry ships',
+  steps: [
+    { exec: `${ESBUILD} lib/index.ts --outfile=dist/index.js` },
+    // Its own bundle: synthesizing (dist/index.js) never loads the testing code, ajv or the schemas.
+    { exec: `${ESBUILD} lib/testing/index.ts --outfile=dist/testing.js` },
+    { exec: `${ESBUILD} lib/testing/bin.ts --outfile=dist/cli.js` },
+    { exec: 'node --import tsx scripts/pack-schemas.ts' },
+  ],
 });
+project.addBins({ 'cdktf-ai-infra': 'dist/cli.js' });
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './testing': { types: './dist/testing/index.d.ts', default: './dist/testing.js' },
   './package.json': './package.json',
 });
 // `npm ci` / `npm install` in a clone (and `npm pack`) builds the bundle and the declarations, so the
@@ -127,7 +140,7 @@ project.package.setScript('prepare', 'npm run compile');
 // The tarball holds what a user needs and nothing else: the bundle, its source map, the
 // declarations, README and LICENSE (npm adds those two and package.json itself). The consumer test
 // (test/package/consumer.test.ts) packs it and checks the list.
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.js.map', 'dist/**/*.d.ts']);
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.js.map', 'dist/**/*.d.ts', 'dist/schemas/**/*.json.gz']);
 project.compileTask.reset('tsc --build');
 project.compileTask.spawn(bundleTask);
 // tsc writes only the declarations: the JavaScript is the bundle.

@@ -25,16 +25,19 @@ export function appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /**
- * Build the library bundle (dist/index.js) the examples' app commands load: inside this repository
+ * Build the library bundles (dist/index.js, dist/testing.js, dist/cli.js and the packed schemas) the
+ * examples' app commands and the package tests load: inside this repository
  * the examples import `cdktf-ai-infra` by name and Node resolves it to the package itself
  * (package.json `exports`), as it would in a project that installed it.
  */
 export function bundleLibrary(): void {
-  // The command is the projen task's (one place: .projenrc.ts), run without npm's start-up.
+  // The commands are the projen task's (one place: .projenrc.ts), run without npm's start-up.
   const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8'));
-  const command: string = tasks.tasks.bundle.steps[0].exec;
-  const r = spawnSync(command, { cwd: ROOT, shell: true, encoding: 'utf8', env: appEnv() });
-  if (r.status !== 0) throw new Error(`"${command}" failed:\n${r.stdout}\n${r.stderr}`);
+  for (const step of tasks.tasks.bundle.steps as Array<{ exec?: string }>) {
+    if (!step.exec) continue;
+    const r = spawnSync(step.exec, { cwd: ROOT, shell: true, encoding: 'utf8', env: appEnv() });
+    if (r.status !== 0) throw new Error(`"${step.exec}" failed:\n${r.stdout}\n${r.stderr}`);
+  }
 }
 
 export function listExamples(): ExampleInfo[] {

@@ -20,6 +20,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import * as zlib from 'node:zlib';
 import * as YAML from 'yaml';
 
 /**
@@ -77,6 +78,43 @@ function main(): void {
   }
   const written = vendor(path.resolve(values.from), path.resolve(values.out!));
   for (const w of written) console.log(`${w.file}  ${w.bytes} bytes  ${w.kinds.join(', ')}`);
+  const terraform = path.join(path.resolve(values.from), 'terraform');
+  if (fs.existsSync(terraform)) {
+    for (const line of vendorProviderSchemas(terraform, path.join(path.resolve(values.out!), '..', 'terraform'))) console.log(line);
+  }
+}
+
+/**
+ * Provider schemas (`terraform providers schema -json`, gzip) of the providers whose blocks the
+ * library emits but which cannot be planned offline: {@link PROVIDERS}. Descriptions are dropped;
+ * written as gzip (the package ships them as they are).
+ */
+export const PROVIDERS = ['kubernetes', 'helm'];
+
+export function vendorProviderSchemas(from: string, out: string): string[] {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  const lines: string[] = [];
+  for (const name of fs.readdirSync(from).filter((n) => PROVIDERS.some((p) => n.startsWith(`${p}-`)) && n.endsWith('.json.gz')).sort()) {
+    const raw = fs.readFileSync(path.join(from, name));
+    const doc = JSON.parse(zlib.gunzipSync(raw).toString('utf8'));
+    const text = JSON.stringify(stripProviderDocs(doc));
+    const gz = zlib.gzipSync(text, { level: 9 });
+    // gzip embeds no time stamp here (Node writes mtime 0), so the bytes are deterministic.
+    fs.writeFileSync(path.join(out, name), gz);
+    const sha1 = crypto.createHash('sha1').update(raw).digest('hex');
+    lines.push(`terraform/${name}  ${text.length} bytes (${gz.length} gzip)  from ${name} sha1 ${sha1}`);
+  }
+  return lines;
+}
+
+/** A provider schema document without its documentation strings. */
+function stripProviderDocs(value: any): any {
+  if (Array.isArray(value)) return value.map(stripProviderDocs);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value)
+    .filter(([k, v]) => !(['description', 'description_kind', 'deprecated'].includes(k) && typeof v !== 'object'))
+    .map(([k, v]) => [k, stripProviderDocs(v)]));
 }
 
 /** Writes the trimmed set into `out` (replacing its k8s/ and crds/) and returns what it wrote. */

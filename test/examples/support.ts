@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { appEnv, exampleInfo } from '../../scripts/examples';
-import { kubernetesObjects, readOutdir, resourceCounts, resourcesOf, Synthesized, SynthesizedStack } from '../support/synth';
+import { kubernetesObjects, resourcesOf, Synthesized, SynthesizedStack } from '../support/synth';
+import { readSynthesized, snapshotProjection } from 'cdktf-ai-infra/testing';
 
 /** Synthesize `examples/<name>` with its own app command into a fresh temporary folder. */
 export function synthExample(name: string): Synthesized {
@@ -16,7 +17,7 @@ export function synthExample(name: string): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
   const r = spawnSync(example.app, { cwd: example.dir, shell: true, encoding: 'utf8', env: appEnv({ CDKTF_OUTDIR: outdir }) });
   if (r.status !== 0) throw new Error(`"${example.app}" failed in ${example.dir}:\n${r.stdout}\n${r.stderr}`);
-  return readOutdir(outdir);
+  return readSynthesized(outdir);
 }
 
 /** Remove the temporary output folder of {@link synthExample}. */
@@ -25,23 +26,10 @@ export function cleanUp(synth: Synthesized | undefined): void {
 }
 
 /**
- * What an example's snapshot pins, per stack: the stacks it depends on, how many resources of each
- * Terraform type it has, its Helm releases (release, chart@version, namespace) and its Kubernetes
- * objects (apiVersion, kind, namespace/name). Everything sorted.
- *
- * Deliberately left out: logical ids and `//` metadata (they carry hashes of construct paths),
- * attribute values (the targeted assertions check the ones that matter), and the cost report
- * (its figures follow the price catalog).
+ * What an example's snapshot pins: the public testing API's stable projection
+ * (`snapshotProjection` of `cdktf-ai-infra/testing`), as a user's CI would snapshot it.
  */
-export function projection(synth: Synthesized): Record<string, unknown> {
-  return Object.fromEntries(synth.stacks.map((s) => [s.name, {
-    dependsOn: [...s.dependencies].sort(),
-    resources: resourceCounts(s),
-    helmReleases: Object.values<any>(resourcesOf(s, 'helm_release')).map((r) => `${r.name} ${r.chart}@${r.version} -n ${r.namespace}`).sort(),
-    kubernetesObjects: Object.values<any>(resourcesOf(s, 'kubernetes_manifest'))
-      .map(({ manifest: m }) => `${m.apiVersion} ${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}`).sort(),
-  }]));
-}
+export const projection = (synth: Synthesized): Record<string, unknown> => snapshotProjection(synth);
 
 /** The single Kubernetes object of a kind and name (and namespace) across all stacks, with its stack. */
 export function objectOf(synth: Synthesized, kind: string, name: string, namespace?: string): any {

@@ -6,23 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
+import { readSynthesized, Synthesized, SynthesizedStack } from '../../lib/testing/synthesized';
 
-export interface SynthesizedStack {
-  readonly name: string;
-  /** Folder holding cdk.tf.json (what `terraform` runs in). */
-  readonly dir: string;
-  /** Parsed cdk.tf.json. */
-  readonly json: any;
-  /** Names of the stacks this one depends on. */
-  readonly dependencies: string[];
-}
-
-export interface Synthesized {
-  readonly outdir: string;
-  readonly stacks: SynthesizedStack[];
-  /** The stack of that name; throws listing the names when absent. */
-  stack(name: string): SynthesizedStack;
-}
+export type { Synthesized, SynthesizedStack } from '../../lib/testing/synthesized';
 
 /** A fresh App writing into its own temporary folder. */
 export function testApp(): App {
@@ -35,28 +21,8 @@ export function synthApp(app: App): Synthesized {
   return readOutdir(app.outdir);
 }
 
-/** Parse an existing `cdktf.out`-style folder (manifest.json + stacks/<name>/cdk.tf.json). */
-export function readOutdir(outdir: string): Synthesized {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-  const stacks: SynthesizedStack[] = Object.values<any>(manifest.stacks).map((s) => {
-    const file = path.join(outdir, s.synthesizedStackPath);
-    return {
-      name: s.name,
-      dir: path.dirname(file),
-      json: JSON.parse(fs.readFileSync(file, 'utf8')),
-      dependencies: s.dependencies ?? [],
-    };
-  });
-  return {
-    outdir,
-    stacks,
-    stack(name: string) {
-      const found = stacks.find((s) => s.name === name);
-      if (!found) throw new Error(`no stack ${name}; stacks: ${stacks.map((s) => s.name).join(', ')}`);
-      return found;
-    },
-  };
-}
+/** Parse an existing `cdktf.out`-style folder (manifest.json + stacks/<name>/cdk.tf.json): the public testing API's reader. */
+export const readOutdir = readSynthesized;
 
 /** All resources of a given Terraform type in a stack, keyed by logical id. */
 export function resourcesOf(stack: SynthesizedStack, type: string): Record<string, any> {

@@ -10,8 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { appEnv, listExamples } from '../../scripts/examples';
 import { defaultRegistry, findSchemasDir } from '../support/schemas';
-import { kubernetesObjects, readOutdir, Synthesized } from '../support/synth';
-import { planManyOffline, PlanResult, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
+import {
+  bundledProviderSchemas, checkStackAgainstProviderSchemas, kubernetesObjectsOf, planManyOffline, PlanResult, readSynthesized, skipLoudlyUnlessCi,
+  Synthesized, terraformEnv, unplannableReason, verifyOffline,
+} from 'cdktf-ai-infra/testing';
 
 const examples = listExamples();
 const tfEnv = terraformEnv();
@@ -23,7 +25,7 @@ function synthExample(dir: string, app: string): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
   const r = spawnSync(app, { cwd: dir, shell: true, encoding: 'utf8', env: appEnv({ CDKTF_OUTDIR: outdir }) });
   if (r.status !== 0) throw new Error(`"${app}" failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
-  return readOutdir(outdir);
+  return readSynthesized(outdir);
 }
 
 const synths = new Map<string, Synthesized>();
@@ -54,7 +56,7 @@ test('there are examples to verify', () => {
 });
 
 (skipSchemas ? test.skip : test)('the examples together emit Kubernetes objects (schema validation is not vacuous)', () => {
-  const total = [...synths.values()].reduce((n, s) => n + kubernetesObjects(s).length, 0);
+  const total = [...synths.values()].reduce((n, s) => n + kubernetesObjectsOf(s).length, 0);
   expect(total).toBeGreaterThan(0);
 });
 
@@ -70,7 +72,14 @@ describe.each(examples.map((e) => [e.name] as const))('example %s', (name) => {
 
   (skipSchemas ? test.skip : test)('every Kubernetes object validates against the upstream schemas', () => {
     const registry = defaultRegistry();
-    const errors = kubernetesObjects(synths.get(name)!).flatMap((o) => registry.validate(o.manifest).map((e) => `${o.stack}/${o.id}: ${e}`));
+    const errors = kubernetesObjectsOf(synths.get(name)!).flatMap((o) => registry.validate(o.manifest).map((e) => `${o.stack}/${o.id}: ${e}`));
+    expect(errors).toEqual([]);
+  });
+
+  test('every kubernetes_* and helm_* block conforms to its provider schema (those stacks are not planned)', () => {
+    const schemas = bundledProviderSchemas();
+    expect(schemas.map((p) => p.source).sort()).toEqual(['hashicorp/helm', 'hashicorp/kubernetes']);
+    const errors = synths.get(name)!.stacks.flatMap((s) => checkStackAgainstProviderSchemas(s.json, schemas).errors.map((e) => `${s.name}: ${e}`));
     expect(errors).toEqual([]);
   });
 
@@ -91,6 +100,15 @@ describe.each(examples.map((e) => [e.name] as const))('example %s', (name) => {
   });
 });
 
+test('verifyOffline (the public testing API) passes an example end to end: objects and provider schemas', () => {
+  const result = verifyOffline(synths.get('media-frames')!, { plan: false, schemas: defaultRegistry() });
+  expect(result.problems).toEqual([]);
+  expect(result.stacks.filter((s) => !s.ok)).toEqual([]);
+  expect(result.stacks.reduce((n, s) => n + s.kubernetes.objects, 0)).toBeGreaterThan(10);
+  expect(result.stacks.some((s) => s.providerSchemas.checked.includes('hashicorp/kubernetes 2.38.0'))).toBe(true);
+  expect(result.ok).toBe(true);
+});
+
 test('`npx cdktf synth` (the real CLI) synthesizes the quickstart example', () => {
   const quickstart = examples.find((e) => e.name === 'quickstart')!;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cli-'));
@@ -99,5 +117,5 @@ test('`npx cdktf synth` (the real CLI) synthesizes the quickstart example', () =
   });
   expect(`${r.stdout}${r.stderr}`).toContain('Generated Terraform code for the stacks');
   expect(r.status).toBe(0);
-  expect(readOutdir(outdir).stacks.map((s) => s.name).sort()).toEqual(['quickstart-prod-addons', 'quickstart-prod-infra', 'quickstart-prod-workloads']);
+  expect(readSynthesized(outdir).stacks.map((s) => s.name).sort()).toEqual(['quickstart-prod-addons', 'quickstart-prod-infra', 'quickstart-prod-workloads']);
 }, 120_000);
