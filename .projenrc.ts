@@ -129,6 +129,9 @@ const bundleTask = project.addTask('bundle', {
   ],
 });
 project.addBins({ 'cdktf-ai-infra': 'dist/cli.js' });
+// TypeScript's classic `moduleResolution: node` (what `cdktf init` projects use) ignores `exports`:
+// typesVersions points it at the testing entry's declarations (the consumer test compiles that way).
+project.package.addField('typesVersions', { '*': { testing: ['dist/testing/index.d.ts'] } });
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './testing': { types: './dist/testing/index.d.ts', default: './dist/testing.js' },

@@ -87,6 +87,8 @@ export function verifyOffline(outdir: string | Synthesized, options: VerifyOptio
       const all = planManyOffline(plannable, { env });
       if (all.ok) {
         for (const p of plannable) planResults.set(p.name, { status: 'planned', resources: all.byStack[p.name].length });
+      } else if (plannable.length === 1) {
+        planResults.set(plannable[0].name, { status: 'failed', reason: `terraform ${all.failedStep} failed`, output: all.output });
       } else {
         progress(`the combined plan failed at ${all.failedStep}; planning each stack alone to find the broken ones`);
         for (const p of plannable) {

@@ -30,22 +30,28 @@ export function tarballFiles(packJson: string): string[] {
   return (JSON.parse(packJson)[0].files as Array<{ path: string }>).map((f) => f.path).sort();
 }
 
+/** What a user needs: the synth bundle and its types, the testing entry and its types, the command, the schemas. */
+const REQUIRED_FILES = [
+  'package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/testing.js', 'dist/testing/index.d.ts', 'dist/cli.js',
+  'dist/schemas/kubernetes.json.gz', 'dist/schemas/terraform/kubernetes-2.38.0.json.gz', 'dist/schemas/terraform/helm-3.0.2.json.gz',
+];
+
 /** What must not be in the tarball, and what must be: empty when the list is right. */
 export function tarballProblems(files: string[]): string[] {
   const problems: string[] = [];
-  for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
+  for (const needed of REQUIRED_FILES) {
     if (!files.includes(needed)) problems.push(`missing ${needed}`);
   }
   for (const f of files) {
-    if (!['package.json', 'README.md', 'LICENSE'].includes(f) && !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(f)) problems.push(`unexpected ${f}`);
+    if (!['package.json', 'README.md', 'LICENSE'].includes(f) && !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(f) && !/^dist\/schemas\/.+\.json\.gz$/.test(f)) problems.push(`unexpected ${f}`);
   }
   return problems;
 }
 
 describe('tarball contents', () => {
   test('the check rejects a tarball without declarations or with repository files', () => {
-    expect(tarballProblems(['package.json', 'README.md', 'LICENSE', 'dist/index.js'])).toEqual(['missing dist/index.d.ts']);
-    expect(tarballProblems(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'scripts/bench.ts', '.ci/run', 'examples/quickstart/main.ts']))
+    expect(tarballProblems(REQUIRED_FILES.filter((f) => f !== 'dist/index.d.ts'))).toEqual(['missing dist/index.d.ts']);
+    expect(tarballProblems([...REQUIRED_FILES, 'scripts/bench.ts', '.ci/run', 'examples/quickstart/main.ts']))
       .toEqual(['unexpected scripts/bench.ts', 'unexpected .ci/run', 'unexpected examples/quickstart/main.ts']);
   });
 });
@@ -68,7 +74,7 @@ describe('installed from the packed tarball', () => {
     const peers = Object.keys(pkg.peerDependencies).map((name) => `${name}@${installedVersion(name)}`);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error',
       tarball, ...peers, `typescript@${installedVersion('typescript')}`, `@types/node@${installedVersion('@types/node')}`], { cwd: app });
-    fs.copyFileSync(path.join(__dirname, 'consumer-app', 'main.ts'), path.join(app, 'main.ts'));
+    for (const f of ['main.ts', 'check.ts']) fs.copyFileSync(path.join(__dirname, 'consumer-app', f), path.join(app, f));
     fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         strict: true,
@@ -81,11 +87,20 @@ describe('installed from the packed tarball', () => {
         outDir: 'out',
         esModuleInterop: true,
       },
-      files: ['main.ts'],
+      files: ['main.ts', 'check.ts'],
     }));
   }, 300_000);
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** Synthesize the compiled program into a fresh folder (once per test that needs it). */
+  const synthesizeInto = (name: string): string => {
+    const outdir = path.join(work, name);
+    run(process.execPath, ['out/main.js'], { cwd: path.join(work, 'app'), env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' } });
+    return outdir;
+  };
+  /** `npx cdktf-ai-infra …` in the user's project: the installed bin. */
+  const command = (args: string[]) => spawnSync(path.join(work, 'app', 'node_modules', '.bin', 'cdktf-ai-infra'), args, { cwd: path.join(work, 'app'), encoding: 'utf8' });
 
   test('the tarball holds the bundle, its declarations, README and LICENSE, and nothing else', () => {
     expect(tarballProblems(files)).toEqual([]);
@@ -113,6 +128,10 @@ describe('installed from the packed tarball', () => {
     const outdir = path.join(work, 'cdktf.out');
     const out = run(process.execPath, ['out/main.js'], { cwd: app, env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' } });
     expect(out).toContain('caught ConfigError on maxNodes');
+    // Synth never loads the testing entry, ajv, commander or the schemas (they are for CI only).
+    const loaded = run(process.execPath, ['-e', 'require("cdktf-ai-infra"); console.log(Object.keys(require.cache).join("\\n"))'], { cwd: app });
+    expect(loaded).toMatch(/cdktf-ai-infra\/dist\/index\.js/);
+    expect(loaded).not.toMatch(/testing\.js|node_modules\/(ajv|commander|cli-table3)\//);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(expect.arrayContaining(['consumer-prod-infra', 'consumer-prod-addons', 'consumer-prod-workloads']));
     const infra = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks['consumer-prod-infra'].synthesizedStackPath), 'utf8'));
@@ -120,5 +139,45 @@ describe('installed from the packed tarball', () => {
     // The bundle required from node_modules is the packed one, not this repository's lib/.
     const resolved = run(process.execPath, ['-p', 'require.resolve("cdktf-ai-infra")'], { cwd: app }).trim();
     expect(fs.realpathSync(resolved)).toBe(fs.realpathSync(path.join(app, 'node_modules', 'cdktf-ai-infra', 'dist', 'index.js')));
+  }, 120_000);
+
+  test('the testing entry point verifies the user\'s output (objects valid, blocks conform)', () => {
+    const outdir = synthesizeInto('check.out');
+    const r = spawnSync(process.execPath, ['out/check.js', outdir], { cwd: path.join(work, 'app'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      stacks: ['consumer-prod-addons', 'consumer-prod-infra', 'consumer-prod-workloads'], ok: true, objects: expect.any(Number), errors: [], changes: 0,
+    });
+    expect(JSON.parse(r.stdout).objects).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('`cdktf-ai-infra verify` plans the AWS stack with the real provider and exits 0; a broken plan makes it exit 1', () => {
+    const outdir = synthesizeInto('verify.out');
+    const ok = command(['verify', outdir, '--require-plans']);
+    expect(ok.stdout).toMatch(/consumer-prod-infra .*│ planned \(\d+ changes\)/);
+    expect(ok.stdout).toMatch(/verified 3 stack\(s\)/);
+    expect(ok.status).toBe(0);
+
+    const infra = path.join(outdir, 'stacks', 'consumer-prod-infra', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(infra, 'utf8'));
+    Object.values<any>(json.resource.aws_eks_cluster)[0].no_such_argument = true;
+    fs.writeFileSync(infra, JSON.stringify(json));
+    const broken = command(['verify', outdir, '--json']);
+    expect(broken.status).toBe(1);
+    const result = JSON.parse(broken.stdout);
+    expect(result.stacks.find((s: any) => s.stack === 'consumer-prod-infra').plan).toMatchObject({ status: 'failed', output: expect.stringMatching(/no_such_argument/) });
+  }, 300_000);
+
+  test('`cdktf-ai-infra verify` exits 1 on an invalid Kubernetes object and names its field', () => {
+    const outdir = synthesizeInto('invalid.out');
+    const workloads = path.join(outdir, 'stacks', 'consumer-prod-workloads', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(workloads, 'utf8'));
+    const isvc = Object.values<any>(json.resource.kubernetes_manifest).find((r) => r.manifest.kind === 'InferenceService');
+    isvc.manifest.spec.predictor.minReplica = 1;
+    fs.writeFileSync(workloads, JSON.stringify(json));
+    const r = command(['verify', outdir, '--no-plan']);
+    expect(r.stdout).toMatch(/consumer-prod-workloads: .*InferenceService\/recs: \/spec\/predictor unknown field "minReplica"/);
+    expect(r.stdout).toMatch(/FAILED: 1 of 3 stack\(s\)/);
+    expect(r.status).toBe(1);
   }, 120_000);
 });

@@ -13,7 +13,6 @@ const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b'],
 });
-const models = platform.addBucket('models', { bucketName: 'consumer-models-111122223333', region: 'us-east-1' });
 const pool: GpuNodePool = cluster.addGpuNodePool('l4', {
   provisioner: NodeProvisioner.MANAGED_NODE_GROUP,
   accelerator: Accelerator.NVIDIA_L4,
@@ -24,7 +23,7 @@ const pool: GpuNodePool = cluster.addGpuNodePool('l4', {
 });
 new ServerlessInferenceEndpoint(cluster, 'recs', {
   pool,
-  model: ModelSource.s3(models.uri('recs/current/'), { sizeGiB: 2 }),
+  model: ModelSource.s3('s3://consumer-models-111122223333/recs/current/', { sizeGiB: 2 }),
   runtime: ServingRuntime.TRITON,
   minReplicas: 1,
   maxReplicas: 2,
