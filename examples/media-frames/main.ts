@@ -32,7 +32,11 @@ const platform = new AiPlatform(app, 'acme-media', {
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_35,
+  // The deploying role and its path to the private API (a runner subnet inside the VPC's range of
+  // a connected network: an ingress rule on 443), plus the admins, through EKS access entries.
+  deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
+  privateAccessCidrs: ['10.99.0.0/24'],
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/media-platform-admin'],
 });
 

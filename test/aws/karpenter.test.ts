@@ -13,8 +13,9 @@ import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
+import { EKS_ACCESS } from '../support/eks-access';
 
-const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true };
+const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true };
 const RESERVATION = 'cr-0123456789abcdef0';
 
 function newCluster(props: Partial<EksClusterProps> = {}): EksCluster {

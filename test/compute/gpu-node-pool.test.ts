@@ -9,6 +9,7 @@ import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingCluster } from '../../lib/platform/existing-cluster';
 import { expectConfigError } from '../support/errors';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, SynthesizedStack, testApp } from '../support/synth';
+import { EKS_ACCESS } from '../support/eks-access';
 
 const TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 const GPU_TAINT = { key: 'nvidia.com/gpu', effect: 'NO_SCHEDULE' };
@@ -17,7 +18,7 @@ const GPU_TAINT = { key: 'nvidia.com/gpu', effect: 'NO_SCHEDULE' };
 
 function newCluster(platformName = 'acme', clusterId = 'prod', version?: KubernetesVersion): EksCluster {
   const platform = new AiPlatform(testApp(), platformName);
-  return platform.addEksCluster(clusterId, { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version });
+  return platform.addEksCluster(clusterId, { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version });
 }
 
 function infraOf(cluster: EksCluster): SynthesizedStack {
@@ -528,7 +529,7 @@ describe('GpuNodePool.fromExistingNodes', () => {
 describe('Cluster Autoscaler permissions', () => {
   test('scaling is limited to Auto Scaling groups tagged with this cluster', () => {
     const app = testApp();
-    const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 2 });
     const infra = synthApp(app).stack('acme-prod-infra');
     const policy = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy))[0];

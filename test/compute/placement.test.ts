@@ -2,8 +2,9 @@ import { Accelerator, AiPlatform, Capacity, GpuNodePool, NodeProvisioner } from 
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
+import { EKS_ACCESS } from '../support/eks-access';
 
-const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] };
+const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], ...EKS_ACCESS };
 
 describe('GpuNodePool placement on managed node groups', () => {
   const app = testApp();
@@ -92,7 +93,7 @@ describe('placement validation', () => {
   });
   test('throws when an existing VPC gives no subnet per zone', () => {
     const c = new AiPlatform(testApp(), 'acme').addEksCluster('prod', {
-      region: 'us-east-1', existingVpc: { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'] },
+      region: 'us-east-1', existingVpc: { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'] }, ...EKS_ACCESS,
     });
     expect(() => new GpuNodePool(c, 'h', { accelerator: Accelerator.NVIDIA_H100, maxNodes: 1, availabilityZone: 'us-east-1a' }))
       .toThrow(/existingVpc.privateSubnetIdsByZone/);

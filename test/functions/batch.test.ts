@@ -12,10 +12,11 @@ import { ExistingCluster } from '../../lib/platform/existing-cluster';
 import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
+import { EKS_ACCESS } from '../support/eks-access';
 
 function eks(): EksCluster {
   return new AiPlatform(testApp(), 'acme').addEksCluster('prod', {
-    region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true,
+    region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true,
   });
 }
 

@@ -6,10 +6,11 @@ import { AiPlatform, StateBackend } from '../../lib/platform/ai-platform';
 import { Layer } from '../../lib/platform/cluster';
 import { expectConfigError } from '../support/errors';
 import { onlyResource, Synthesized, synthApp, testApp } from '../support/synth';
+import { EKS_ACCESS } from '../support/eks-access';
 
 /** Run `fn`, expect a ConfigError naming the construct path, the field and the value received. */
 
-const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 
 describe('AiPlatform with one EKS cluster (defaults)', () => {
   let app: App;

@@ -7,8 +7,9 @@ import { Accelerator, AiPlatform, Checkpointing, ExistingWorkloadIdentity, GpuNo
 import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
+import { EKS_ACCESS } from '../support/eks-access';
 
-const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 
 describe('a platform with model and checkpoint buckets, an EKS endpoint and a pipeline using them', () => {
   let app: App;

@@ -10,6 +10,7 @@ import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { DeploymentMode, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, WarmStart } from '../../lib/serving';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
+import { EKS_ACCESS } from '../support/eks-access';
 
 const RESTRICTED = {
   allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 1000,
@@ -36,7 +37,7 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
   let ranker: ServerlessInferenceEndpoint;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     const l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, sharing: GpuSharing.timeSlicing(4) });
     recs = new ServerlessInferenceEndpoint(prod, 'recs', {
       pool: l4,
@@ -303,7 +304,7 @@ describe('Standard mode with KEDA for GPU endpoints that keep replicas', () => {
   let cluster: EksCluster;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true });
+    cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true });
     const h100 = new GpuNodePool(cluster, 'h100', { accelerator: Accelerator.NVIDIA_H100, maxNodes: 2 });
     chat = new ServerlessInferenceEndpoint(cluster, 'chat', {
       pool: h100,
