@@ -5,10 +5,10 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -198,6 +198,13 @@ export interface EksClusterProps {
    */
   readonly monitoring?: MonitoringOptions;
   /**
+   * EKS-optimized AL2023 AMI release of the Karpenter pools (`v20260714`, the tags of
+   * awslabs/amazon-eks-ami): a pinned release, so that nodes are replaced only when you change it
+   * (with `al2023@latest`, every AMI release would replace every node).
+   * @default - the release pinned by this library (KarpenterAmiAliases.AL2023_PINNED)
+   */
+  readonly nodeAmiRelease?: string;
+  /**
    * Enforce Kubernetes NetworkPolicies with the VPC CNI's network policy agent (vpc-cni add-on
    * configuration `enableNetworkPolicy: "true"`). Without it the default-deny policies this
    * library writes are not enforced.
@@ -251,6 +258,8 @@ export class EksCluster extends ClusterBase {
   /** The `AWSServiceRoleForEC2Spot` role, when `createSpotServiceLinkedRole` is true. */
   public readonly spotServiceLinkedRole?: IamServiceLinkedRole;
   private readonly spotServiceLinkedRoleChoice?: boolean;
+  /** AMI release of the AL2023 Karpenter pools, when not the library's pin. */
+  public readonly nodeAmiRelease?: string;
   private readonly boundServiceAccounts = new Map<string, string>();
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
@@ -332,9 +341,9 @@ export class EksCluster extends ClusterBase {
         throw new ConfigError(path, 'privateAccessCidrs', c, 'the CIDRs of networks connected to the VPC (VPN, Direct Connect, peering, a runner subnet), not 0.0.0.0/0');
       }
     }
-    for (const id of prefixLists) {
-      if (!Token.isUnresolved(id) && !/^pl-[0-9a-f]{8,17}$/.test(id)) {
-        throw new ConfigError(path, 'privateAccessPrefixListIds', id, 'a managed prefix list id such as "pl-0123456789abcdef0"');
+    for (const pl of prefixLists) {
+      if (!Token.isUnresolved(pl) && !/^pl-[0-9a-f]{8,17}$/.test(pl)) {
+        throw new ConfigError(path, 'privateAccessPrefixListIds', pl, 'a managed prefix list id such as "pl-0123456789abcdef0"');
       }
     }
     if (!publicAccess && privateCidrs.length === 0 && prefixLists.length === 0) {
@@ -345,6 +354,10 @@ export class EksCluster extends ClusterBase {
         + 'privateAccessCidrs / privateAccessPrefixListIds for a network connected to the VPC (VPN, Direct Connect, peering, a runner in the VPC; each gets an ingress rule on 443 of the cluster security group), '
         + 'or endpointPublicAccess: true with publicAccessCidrs (the runner\'s egress IPs)');
     }
+    if (props.nodeAmiRelease !== undefined && !Token.isUnresolved(props.nodeAmiRelease) && !/^v\d{8}$/.test(props.nodeAmiRelease)) {
+      throw new ConfigError(path, 'nodeAmiRelease', props.nodeAmiRelease, 'an EKS AMI release tag such as "v20260714" (awslabs/amazon-eks-ami releases); "latest" would replace every node on each release');
+    }
+    this.nodeAmiRelease = props.nodeAmiRelease;
     const admins = [...(props.adminPrincipalArns ?? [])];
     const deployer = props.deployerPrincipalArn;
     for (const [field, arn] of [['deployerPrincipalArn', deployer], ...admins.map((a, i) => [`adminPrincipalArns[${i}]`, a])] as Array<[string, string | undefined]>) {
@@ -415,9 +428,9 @@ export class EksCluster extends ClusterBase {
       Policy.suppress(this.resource, 'AIP-SEC-009', `opted in with endpointPublicAccess: true, limited to ${props.publicAccessCidrs!.join(', ')}`);
     }
 
-    const clusterAdmin = (id: string, principalArn: string) => {
-      const entry = new EksAccessEntry(infra, id, { clusterName: this.resource.name, principalArn, type: 'STANDARD' });
-      new EksAccessPolicyAssociation(infra, `${id}Policy`, {
+    const clusterAdmin = (entryId: string, principalArn: string) => {
+      const entry = new EksAccessEntry(infra, entryId, { clusterName: this.resource.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(infra, `${entryId}Policy`, {
         clusterName: this.resource.name,
         principalArn,
         policyArn: `arn:${partitionOf(props.region)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
@@ -430,7 +443,8 @@ export class EksCluster extends ClusterBase {
     admins.forEach((principalArn, i) => { if (principalArn !== deployer) clusterAdmin(`Admin${i}`, principalArn); });
 
     // The network path of the addons and workloads stacks' providers to a private endpoint.
-    const apiIngress = (id: string, source: { cidrIpv4?: string; prefixListId?: string }, what: string) => new VpcSecurityGroupIngressRule(infra, id, {
+    type ApiSource = { cidrIpv4?: string; prefixListId?: string };
+    const apiIngress = (ruleId: string, source: ApiSource, what: string) => new VpcSecurityGroupIngressRule(infra, ruleId, {
       securityGroupId: this.resource.vpcConfig.clusterSecurityGroupId,
       ipProtocol: 'tcp',
       fromPort: 443,
@@ -440,7 +454,11 @@ export class EksCluster extends ClusterBase {
     });
     privateCidrs.forEach((cidrIpv4, i) => apiIngress(`ApiAccess${i}`, { cidrIpv4 }, cidrIpv4));
     prefixLists.forEach((prefixListId, i) => apiIngress(`ApiAccessPrefixList${i}`, { prefixListId }, 'a managed prefix list'));
-    this.endpointAccess = { publicCidrs: publicAccess ? [...props.publicAccessCidrs!] : [], privateCidrs: [...privateCidrs], privatePrefixListIds: [...prefixLists] };
+    this.endpointAccess = {
+      publicCidrs: publicAccess ? [...props.publicAccessCidrs!] : [],
+      privateCidrs: [...privateCidrs],
+      privatePrefixListIds: [...prefixLists],
+    };
 
     // Spot needs the account's service-linked role; creating it fails where it exists.
     this.spotServiceLinkedRoleChoice = props.createSpotServiceLinkedRole;

@@ -347,9 +347,9 @@ export function installKarpenter(cluster: EksCluster): void {
 
 /** OS of a {@link NodePoolSpec} → EC2NodeClass AMI alias. */
 const AMI_ALIAS_BY_OS: Record<string, string> = {
-  AL2023_NVIDIA: KarpenterAmiAliases.AL2023_LATEST,
-  AL2023_NEURON: KarpenterAmiAliases.AL2023_LATEST,
-  AL2023_STANDARD: KarpenterAmiAliases.AL2023_LATEST,
+  AL2023_NVIDIA: KarpenterAmiAliases.AL2023_PINNED,
+  AL2023_NEURON: KarpenterAmiAliases.AL2023_PINNED,
+  AL2023_STANDARD: KarpenterAmiAliases.AL2023_PINNED,
   BOTTLEROCKET_NVIDIA: KarpenterAmiAliases.BOTTLEROCKET_LATEST,
 };
 
@@ -401,7 +401,8 @@ export function realiseKarpenterNodePool(cluster: EksCluster, spec: NodePoolSpec
       'a managed node group for placement groups and EFA (provisioner: NodeProvisioner.MANAGED_NODE_GROUP): this library does not configure them on Karpenter EC2NodeClasses');
   }
   const name = validateDnsLabel(spec.name, path, 'name');
-  const amiAlias = AMI_ALIAS_BY_OS[spec.os];
+  const pinned = AMI_ALIAS_BY_OS[spec.os];
+  const amiAlias = pinned && cluster.nodeAmiRelease && pinned.startsWith('al2023@') ? `al2023@${cluster.nodeAmiRelease}` : pinned;
   if (!amiAlias) {
     throw new ConfigError(path, 'os', spec.os, `one of ${Object.keys(AMI_ALIAS_BY_OS).join(', ')} (an OS with a Karpenter AMI alias)`);
   }

@@ -47,8 +47,10 @@ export interface GpuNodePoolProps {
    */
   readonly accelerator?: Accelerator;
   /**
-   * Explicit instance types (all must carry the same accelerator).
-   * @default - the accelerator's instance types
+   * Explicit instance types (all must carry the same accelerator). On a managed node group they
+   * must share one shape (GPUs, vCPUs, memory), as the Cluster Autoscaler requires.
+   * @default - Karpenter: every instance type of the accelerator; managed node group: the
+   *   accelerator's smallest instance type (and any of the same shape)
    */
   readonly instanceTypes?: string[];
   /** @default Capacity.onDemand() */
@@ -165,7 +167,14 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
     }
     this.accelerator = accelerator!;
     const catalogTypes = this.accelerator.instanceTypes(cloud);
-    this.instanceTypes = props.instanceTypes ? [...props.instanceTypes] : catalogTypes.map((t) => t.name);
+    const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
+    // A managed node group takes one instance shape (Cluster Autoscaler): by default the
+    // accelerator's smallest type and those of the same shape; Karpenter picks among all of them.
+    const first = catalogTypes[0];
+    const defaultTypes = provisioner === NodeProvisioner.MANAGED_NODE_GROUP && first
+      ? catalogTypes.filter((t) => t.acceleratorCount === first.acceleratorCount && t.vcpus === first.vcpus && t.memoryGiB === first.memoryGiB)
+      : catalogTypes;
+    this.instanceTypes = props.instanceTypes ? [...props.instanceTypes] : defaultTypes.map((t) => t.name);
     if (this.instanceTypes.length === 0) {
       throw new ConfigError(path, 'instanceTypes', undefined, `explicit instance types: the catalog knows no AWS instance type for ${this.accelerator.name}`);
     }
@@ -253,7 +262,6 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
       efaInterfaces = Math.min(...this.instanceTypes.map((t) => catalogTypes.find((c) => c.name === t)?.maxEfaInterfaces ?? 1));
       labels['vpc.amazonaws.com/efa.present'] = 'true';
     }
-    const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
     this.realisation = cluster.realiseNodePool({
       owner: this,
       provisioner: provisioner.name,

@@ -21,7 +21,8 @@ export class KubernetesVersion {
       throw new ConfigError('-', 'version', version, 'a Kubernetes minor version such as "1.35"');
     }
     // The same object as the constant, so that `===` comparisons hold.
-    const known = [KubernetesVersion.V1_32, KubernetesVersion.V1_33, KubernetesVersion.V1_34, KubernetesVersion.V1_35].find((v) => v.version === version);
+    const known = [KubernetesVersion.V1_32, KubernetesVersion.V1_33, KubernetesVersion.V1_34, KubernetesVersion.V1_35]
+      .find((v) => v.version === version);
     return known ?? new KubernetesVersion(version);
   }
 

@@ -210,7 +210,7 @@ new EksAccessPolicyAssociation(infra, 'admin-policy', {
 
 const nodeRole = (id: string, prefix: string) => {
   const role = new IamRole(infra, id, { namePrefix: prefix, assumeRolePolicy: trust('ec2.amazonaws.com') });
-  for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+  for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']) {
     new IamRolePolicyAttachment(infra, `${id}-${p}`, { role: role.name, policyArn: managed(p) });
   }
   return role;

@@ -84,7 +84,7 @@ const cluster = new EksCluster(infra, 'cluster', {
   dependsOn: [attach, logs],
 });
 const nodeRole = new IamRole(infra, 'node-role', { namePrefix: `${name}-node`, assumeRolePolicy: trust('ec2.amazonaws.com') });
-for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']) {
   new IamRolePolicyAttachment(infra, `node-${p}`, { role: nodeRole.name, policyArn: policy(p) });
 }
 const template = (id: string, disk: number) => new LaunchTemplate(infra, id, {

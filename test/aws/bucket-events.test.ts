@@ -6,10 +6,10 @@ import { ConfigError } from '../../lib/core/errors';
 import { Keda } from '../../lib/kubernetes/keda';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
-import { EKS_ACCESS } from '../support/eks-access';
 
 describe('BucketEvents', () => {
   function setup() {

@@ -87,7 +87,10 @@ describe('EksCluster defaults', () => {
     expect(vpc.public_access_cidrs).toBeUndefined();
     expect(onlyResource(infra, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
       security_group_id: '${aws_eks_cluster.Resource.vpc_config[0].cluster_security_group_id}',
-      ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '10.250.0.0/24',
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '10.250.0.0/24',
       description: 'Kubernetes API from 10.250.0.0/24',
     });
     expect(vpc.subnet_ids).toHaveLength(3);
@@ -165,7 +168,7 @@ describe('EksCluster defaults', () => {
     const attached = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy_attachment'))
       .filter((a) => a.role === '${aws_iam_role.NodeRole.name}').map((a) => a.policy_arn).sort();
     expect(attached).toEqual([
-      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
       'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
       'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
     ]);

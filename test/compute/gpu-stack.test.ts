@@ -1,6 +1,6 @@
 import { Accelerator, AiPlatform, Capacity, GpuNodePool, GpuSharing, GpuStack, MigStrategy } from '../../lib';
-import { resourcesOf, synthApp, testApp } from '../support/synth';
 import { EKS_ACCESS } from '../support/eks-access';
+import { resourcesOf, synthApp, testApp } from '../support/synth';
 
 const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 

@@ -1,8 +1,8 @@
 import { Accelerator, AiPlatform, Capacity, GpuNodePool, NodeProvisioner } from '../../lib';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], ...EKS_ACCESS };
 

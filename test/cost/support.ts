@@ -7,8 +7,8 @@ import { Accelerator } from '../../lib/core/accelerator';
 import type { CostAssumptions } from '../../lib/cost/assumptions';
 import type { CostLine, ICostSource } from '../../lib/cost/cost-line';
 import { AiPlatform, AiPlatformProps } from '../../lib/platform/ai-platform';
-import { testApp } from '../support/synth';
 import { EKS_ACCESS } from '../support/eks-access';
+import { testApp } from '../support/synth';
 
 export const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 

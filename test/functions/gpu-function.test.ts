@@ -13,11 +13,11 @@ import {
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ICluster } from '../../lib/platform/cluster';
 import { ExistingCluster, ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:acme-jobs';
 

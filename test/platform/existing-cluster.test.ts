@@ -3,10 +3,10 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AnnotationMetadataEntryType } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, AiPlatform, ClusterAccess, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
+import { EKS_ACCESS } from '../support/eks-access';
 import { catchConfigError as thrown } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, resourcesOf, synthApp, testApp } from '../support/synth';
-import { EKS_ACCESS } from '../support/eks-access';
 
 function platform(props: ConstructorParameters<typeof AiPlatform>[2] = {}) {
   const app = testApp();

@@ -15,9 +15,9 @@ import { SecureBucket, secureQueue } from '../../lib/aws/storage';
 import { defaultDenyNetworkPolicy, namespaceObject, restrictedContainerSecurityContext } from '../../lib/kubernetes/objects';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { Policy } from '../../lib/policy/suppressions';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { testApp } from '../support/synth';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const POLICY = (effect: string, action: unknown, resource: unknown) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: effect, Action: action, Resource: resource }] });
 

@@ -8,9 +8,9 @@ import { GpuSharing } from '../../lib/core/gpu-sharing';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { DeploymentMode, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, WarmStart } from '../../lib/serving';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const RESTRICTED = {
   allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 1000,
@@ -151,7 +151,13 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
     }]);
     const egress = objectOf(synth, 'NetworkPolicy', 'recs-model-download', 'recs');
     expect(egress.spec).toEqual({
-      podSelector: { matchLabels: { 'serving.kserve.io/inferenceservice': 'recs' } }, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+      podSelector: { matchLabels: { 'serving.kserve.io/inferenceservice': 'recs' } },
+      policyTypes: ['Egress'],
+      egress: [
+        { ports: [{ protocol: 'TCP', port: 443 }] },
+        // The EKS Pod Identity agent (the model download's AWS credentials), once the VPC CNI enforces policies.
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }, { ipBlock: { cidr: 'fd00:ec2::23/128' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ],
     });
     // Two endpoints share the llm namespace: one namespace, one set of policies.
     expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata.name === 'llm')).toHaveLength(1);

@@ -3,9 +3,9 @@ import { messages } from './support';
 import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ModelSource, ServerlessInferenceEndpoint, ServingRuntime, ServingTarget } from '../../lib/serving';
+import { EKS_ACCESS } from '../support/eks-access';
 import { onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const env = terraformEnv();
 const skipPlan = skipLoudlyUnlessCi('offline terraform plan of the SageMaker endpoints', env.missing);

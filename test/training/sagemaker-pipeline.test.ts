@@ -7,9 +7,9 @@ import { parseCron, toEventBridgeCron as eventBridgeOf } from '../../lib/core/cr
 import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { Checkpointing, Gate, RetrainTrigger, SageMakerTarget, TrainingPipeline, TrainingPipelineProps, TrainingStage } from '../../lib/training';
+import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, onlyResource, resourcesOf, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const toEventBridgeCron = (cron: string, path: string) => eventBridgeOf(parseCron(cron, path, 'trigger.schedule'), path, 'trigger.schedule');
 

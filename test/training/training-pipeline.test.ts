@@ -8,9 +8,9 @@ import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { Checkpointing, Gate, RetrainTrigger, TrainingPipeline, TrainingPipelineProps, TrainingQueue, TrainingStage } from '../../lib/training';
+import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
-import { EKS_ACCESS } from '../support/eks-access';
 
 const tfEnv = terraformEnv();
 const skipPlan = skipLoudlyUnlessCi('offline terraform plan of training pipelines', tfEnv.missing);
