@@ -52,6 +52,8 @@ const prod = platform.addEksCluster('prod', {
   privateAccessCidrs: ['192.168.0.0/16'],
   deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'],
+  // Spot pools need the account's AWSServiceRoleForEC2Spot: created here (set false where it exists).
+  createSpotServiceLinkedRole: true,
   // Karpenter provisions the bursty training capacity; GPU pools default to it on this cluster.
   karpenter: true,
 });

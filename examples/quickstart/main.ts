@@ -25,7 +25,8 @@ const cluster = platform.addEksCluster('prod', {
   createSpotServiceLinkedRole: true,
 });
 
-// g6 instances (1 to 8 L4 GPUs each), spot first with on-demand fallback, zero nodes when idle.
+// g6.xlarge (one L4 GPU: a managed node group takes one instance shape), spot first with on-demand
+// fallback, zero nodes when idle.
 new GpuNodePool(cluster, 'l4', {
   accelerator: Accelerator.NVIDIA_L4,
   capacity: Capacity.spot({ fallbackToOnDemand: true }),

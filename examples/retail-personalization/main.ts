@@ -43,6 +43,8 @@ const cluster = platform.addEksCluster('prod', {
   endpointPublicAccess: true,
   publicAccessCidrs: ['198.51.100.0/24'],
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/personalization-admin'],
+  // Spot pools need the account's AWSServiceRoleForEC2Spot: created here (set false where it exists).
+  createSpotServiceLinkedRole: true,
   karpenter: true,
 });
 
