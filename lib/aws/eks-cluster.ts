@@ -17,6 +17,7 @@ import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { containerInsights } from './container-insights';
+import { EfaDevicePlugin } from './efa-device-plugin';
 import { managedNodeGroup } from './gpu-node-group';
 import { installKarpenter, realiseKarpenterNodePool } from './karpenter';
 import { ClusterNetwork, NatGateways } from './network';
@@ -594,6 +595,8 @@ export class EksCluster extends ClusterBase {
         `true or false: ${spec.owner.node.path} uses Spot, which needs the account's AWSServiceRoleForEC2Spot service-linked role (without it, launches fail with AuthFailure.ServiceLinkedRoleCreationNotPermitted). `
         + 'true creates it (fails if it exists: aws iam get-role --role-name AWSServiceRoleForEC2Spot); false if it exists or something else creates it');
     }
+    // EFA interfaces are usable by pods only through the EFA device plugin (vpc.amazonaws.com/efa).
+    if (spec.efaInterfaces > 0) EfaDevicePlugin.of(this);
     if (spec.provisioner === NodePoolProvisioners.KARPENTER) {
       if (!this.capabilities.karpenter) {
         throw new ConfigError(spec.owner.node.path, 'provisioner', spec.provisioner, `a provisioner the cluster has: enable Karpenter on ${this.node.path} (karpenter: true) or use the managed node group provisioner`);

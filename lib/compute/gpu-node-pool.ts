@@ -128,6 +128,8 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
   /** How the cluster realised the pool. */
   public readonly realisation: NodePoolRealisation;
   public readonly maxUnits: number;
+  /** EFA interfaces per node (`efa: true`), which pods request as `vpc.amazonaws.com/efa`; 0 without EFA. */
+  public readonly efaInterfacesPerNode: number;
 
   constructor(cluster: ICluster, id: string, props: GpuNodePoolProps) {
     super(cluster, id);
@@ -262,6 +264,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
       efaInterfaces = Math.min(...this.instanceTypes.map((t) => catalogTypes.find((c) => c.name === t)?.maxEfaInterfaces ?? 1));
       labels['vpc.amazonaws.com/efa.present'] = 'true';
     }
+    this.efaInterfacesPerNode = efaInterfaces;
     this.realisation = cluster.realiseNodePool({
       owner: this,
       provisioner: provisioner.name,

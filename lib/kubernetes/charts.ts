@@ -35,6 +35,13 @@ export const Charts = {
   CLUSTER_AUTOSCALER_1_35: {
     repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0', namespace: 'kube-system',
   },
+  /**
+   * AWS EFA Kubernetes device plugin v0.5.20 (chart v0.5.30, aws/eks-charts `gh-pages` index
+   * c7f9ea560178, 2026-08-03; values in vendor/charts/aws-efa-k8s-device-plugin/v0.5.30).
+   */
+  AWS_EFA_DEVICE_PLUGIN: {
+    repository: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', version: 'v0.5.30', namespace: 'kube-system',
+  },
   /** Kueue v0.19.2 (chart 0.19.2 from the release tag; always installs its CRDs). */
   KUEUE: {
     repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2', namespace: 'kueue-system',
