@@ -211,6 +211,11 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
     if (os === NodeOs.BOTTLEROCKET_NVIDIA && this.sharing.kind !== 'exclusive') {
       throw new ConfigError(path, 'sharing', this.sharing.toString(), 'GpuSharing.exclusive() on Bottlerocket (its built-in device plugin is configured through Bottlerocket settings, which this library does not manage yet); use NodeOs.AL2023_NVIDIA for shared GPUs');
     }
+    if (!isNvidia) {
+      // No sourced pin of the Neuron Helm chart yet (issue 16): say what the nodes need.
+      Annotations.of(this).addWarning(`Neuron nodes advertise ${this.accelerator.resourceName} only with the Neuron device plugin, which this library does not install yet: `
+        + 'install it on the cluster (helm upgrade --install neuron-helm-chart oci://public.ecr.aws/neuron/neuron-helm-chart, AWS Neuron docs "Amazon EKS"), or pods requesting it stay Pending.');
+    }
     if (isNvidia && os === NodeOs.AL2023_NVIDIA) {
       // The AL2023 NVIDIA AMI has the driver but no device plugin: install it, with this pool's
       // sharing config, selected per node by label. `gpu.present` satisfies the chart's affinity

@@ -301,6 +301,13 @@ describe('GpuNodePool variants', () => {
     expect(k.instanceTypes).toEqual(Accelerator.NVIDIA_L4.instanceTypes('aws').map((t) => t.name));
   });
 
+  test('a Neuron pool warns that the Neuron device plugin must be installed (no sourced chart pin yet)', () => {
+    const { pool } = build('inf2w', { accelerator: Accelerator.AWS_INFERENTIA2, maxNodes: 1 });
+    expect(pool.node.metadata.map((m) => String(m.data)).join('\n')).toMatch(/Neuron device plugin.*oci:\/\/public\.ecr\.aws\/neuron\/neuron-helm-chart/);
+    const { pool: l4 } = build('l4w', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 1 });
+    expect(l4.node.metadata.map((m) => String(m.data)).join('\n')).not.toMatch(/Neuron/);
+  });
+
   test('Neuron node groups do not get the NVIDIA-only Cluster Autoscaler GPU label', () => {
     const { infra } = build('inf2', { accelerator: Accelerator.AWS_INFERENTIA2, maxNodes: 1 });
     const [group] = Object.values<any>(poolGroups(infra));
