@@ -56,7 +56,7 @@ export class ClusterAutoscaler extends HelmAddon {
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
         // Only the Auto Scaling groups of this cluster's managed node groups: EKS names them
         // `eks-<node group>-<uuid>` and tags them `eks:cluster-name`.
-        resources: [`arn:${partitionOf(region)}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-*`],
+        resources: [`arn:${partitionOf(region)}:autoscaling:${region}:${cluster.accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`],
         conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
       },
     ]);

@@ -12,7 +12,7 @@ import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Annotations, dependable, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Annotations, dependable, Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
 import { ClusterAutoscaler } from './cluster-autoscaler';
@@ -259,6 +259,11 @@ export class EksCluster extends ClusterBase {
   /** The `AWSServiceRoleForEC2Spot` role, when `createSpotServiceLinkedRole` is true. */
   public readonly spotServiceLinkedRole?: IamServiceLinkedRole;
   private readonly spotServiceLinkedRoleChoice?: boolean;
+  /**
+   * The cluster's AWS account id, read from its ARN at apply time (a Terraform local; no data
+   * source, so the stack still plans offline): for ARNs that would otherwise say `*` as account.
+   */
+  public readonly accountId: string;
   /** AMI release of the AL2023 Karpenter pools, when not the library's pin. */
   public readonly nodeAmiRelease?: string;
   private readonly boundServiceAccounts = new Map<string, string>();
@@ -424,6 +429,7 @@ export class EksCluster extends ClusterBase {
       upgradePolicy: { supportType: upgradePolicy.supportType },
       dependsOn: [clusterPolicy, logGroup],
     });
+    this.accountId = new TerraformLocal(infra, 'AccountId', Fn.element(Fn.split(':', this.resource.arn), 4)).asString;
     if (publicAccess) {
       // endpointPublicAccess with explicit CIDRs is the opt-in the policy check asks for.
       Policy.suppress(this.resource, 'AIP-SEC-009', `opted in with endpointPublicAccess: true, limited to ${props.publicAccessCidrs!.join(', ')}`);

@@ -219,6 +219,10 @@ describe('EksCluster defaults', () => {
     }
   });
 
+  test('the account id is a local read from the cluster ARN (no data source: the stack plans offline)', () => {
+    expect(infra.json.locals.AccountId).toBe('${element(split(":", aws_eks_cluster.Resource.arn), 4)}');
+  });
+
   test('the infra stack outputs the cluster name and endpoint', () => {
     expect(infra.json.output.ClusterName.value).toBe('${aws_eks_cluster.Resource.name}');
     expect(infra.json.output.ClusterEndpoint.value).toBe('${aws_eks_cluster.Resource.endpoint}');

@@ -194,7 +194,9 @@ describe('Karpenter on an EKS cluster with a spot H100 pool', () => {
       'arn:aws:ssm:us-east-1::parameter/aws/service/eks/optimized-ami/*',
       'arn:aws:ssm:us-east-1::parameter/aws/service/bottlerocket/*',
     ]);
-    expect(byAction('iam:CreateInstanceProfile')).toEqual(['arn:aws:iam::*:instance-profile/*']);
+    // The cluster's account (a local read from the cluster ARN), never `*` as account.
+    expect(byAction('iam:CreateInstanceProfile')).toEqual(['arn:aws:iam::${local.AccountId}:instance-profile/*']);
+    for (const arn of statements.flatMap((s) => [].concat(s.Resource)) as string[]) expect(arn.split(':')[4]).not.toBe('*');
     // `*` resources only where the action has no resource-level permissions.
     const starActions = statements.filter((s) => [].concat(s.Resource).includes('*' as never)).flatMap((s) => [].concat(s.Action));
     for (const a of starActions) expect(a).toMatch(/^(ec2:Describe[A-Za-z]+|pricing:GetProducts|iam:ListInstanceProfiles|arc-zonal-shift:GetManagedResource)$/);

@@ -235,7 +235,8 @@ describe('GpuNodePool with a long cluster name', () => {
     for (const g of groups) {
       // EKS names the Auto Scaling group of a managed node group eks-<node group name>-<uuid>.
       const asgArn = `arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:uuid:autoScalingGroupName/eks-${g.node_group_name_prefix}20261129-0a1b2c3d`;
-      expect(scaling.Resource.some((r: string) => globRegExp(r).test(asgArn))).toBe(true);
+      // The account is the cluster's (a Terraform local from its ARN), not `*`.
+      expect(scaling.Resource.some((r: string) => r.includes(':${local.AccountId}:') && globRegExp(r.replace('${local.AccountId}', '111122223333')).test(asgArn))).toBe(true);
     }
   });
 });
