@@ -217,7 +217,7 @@ export interface EksClusterProps {
    * needs to launch Spot instances in an account that never used Spot. Creating it fails where it
    * exists (one per account), so it is an explicit choice: `true` in a fresh account, `false` where
    * it exists or another program manages it. Asked for on every cluster with spot capacity.
-   * @default - required (true or false) when the cluster has a spot pool or Karpenter
+   * @default - required (true or false) when the cluster has a spot pool (managed node group or Karpenter)
    */
   readonly createSpotServiceLinkedRole?: boolean;
 }

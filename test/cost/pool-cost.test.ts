@@ -63,8 +63,9 @@ describe('pool cost', () => {
     expect(f.pool('l4', { capacity: Capacity.spot({ fallbackToOnDemand: true }) }).costEstimate(A)).toHaveLength(1);
   });
 
-  test('several instance types: priced at the preferred one, worst case at the most expensive', () => {
-    const pool = new GpuNodePool(fixture().cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 4 });
+  test('several instance types (Karpenter): priced at the preferred one, worst case at the most expensive', () => {
+    // A managed node group takes one instance shape; Karpenter may pick any of the accelerator's types.
+    const pool = new GpuNodePool(fixture({}, { karpenter: true }).cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 4 });
     const [line] = pool.costEstimate(A);
     expect(line.instanceType).toBe('g6.xlarge');
     expect(line.worstCaseMonthlyUsd).toBeCloseTo(4 * 730 * 13.3504, 6); // g6.48xlarge
