@@ -7,7 +7,7 @@ export * from './core/gpu-sharing';
 export * from './platform/cluster';
 export * from './platform/ai-platform';
 export * from './platform/bucket';
-export { EksCluster, EksClusterProps, ExistingVpcProps, SystemNodeGroupProps } from './aws/eks-cluster';
+export { EksCluster, EksClusterProps, EksUpgradePolicy, ExistingVpcProps, SystemNodeGroupProps } from './aws/eks-cluster';
 export { NatGateways } from './aws/network';
 export * from './compute/gpu-node-pool';
 export * from './core/aws-instance-types';

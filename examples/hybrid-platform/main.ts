@@ -45,9 +45,15 @@ const prod = platform.addEksCluster('prod', {
   region: 'us-east-1',
   // Explicit zones: the infra stack plans without calling the AWS API.
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
-  // Private API endpoint; admins come in through EKS access entries.
+  version: KubernetesVersion.V1_35,
+  // Private API endpoint, reached from the on-prem network over the site-to-site VPN (where the
+  // CI runner lives): an ingress rule on 443 of the cluster security group. Admins and the
+  // deploying role come in through EKS access entries.
+  privateAccessCidrs: ['192.168.0.0/16'],
+  deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'],
+  // Spot pools need the account's AWSServiceRoleForEC2Spot: created here (set false where it exists).
+  createSpotServiceLinkedRole: true,
   // Karpenter provisions the bursty training capacity; GPU pools default to it on this cluster.
   karpenter: true,
 });

@@ -32,8 +32,14 @@ const platform = new AiPlatform(app, 'acme-media', {
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_35,
+  // The deploying role and its path to the private API (a runner subnet inside the VPC's range of
+  // a connected network: an ingress rule on 443), plus the admins, through EKS access entries.
+  deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
+  privateAccessCidrs: ['10.99.0.0/24'],
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/media-platform-admin'],
+  // Spot pools need the account's AWSServiceRoleForEC2Spot: created here (set false where it exists).
+  createSpotServiceLinkedRole: true,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -42,8 +48,9 @@ const cluster = platform.addEksCluster('prod', {
 const frames = new GpuNodePool(cluster, 'frames-l4', {
   provisioner: NodeProvisioner.MANAGED_NODE_GROUP,
   accelerator: Accelerator.NVIDIA_L4,
-  // g6.xlarge and g6.2xlarge: one L4 each, four runs per node.
-  instanceTypes: ['g6.xlarge', 'g6.2xlarge'],
+  // g6.xlarge: one L4, four runs per node. One instance shape: a managed node group's Cluster
+  // Autoscaler sizes every node like the first type (g6.2xlarge would need a pool of its own).
+  instanceTypes: ['g6.xlarge'],
   // Runs are short and retried: spot first, on-demand when spot is short.
   capacity: Capacity.spot({ fallbackToOnDemand: true }),
   minNodes: 0,

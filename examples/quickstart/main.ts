@@ -15,10 +15,18 @@ const platform = new AiPlatform(app, 'quickstart', {
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_35,
+  // The identity that runs `cdktf deploy` (cluster admin through an access entry), and its path
+  // to the API: a public endpoint open only to the runner's egress IPs (replace the example range).
+  deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
+  endpointPublicAccess: true,
+  publicAccessCidrs: ['203.0.113.0/24'],
+  // A fresh account has no Spot service-linked role yet (set false where it exists).
+  createSpotServiceLinkedRole: true,
 });
 
-// g6 instances (1 to 8 L4 GPUs each), spot first with on-demand fallback, zero nodes when idle.
+// g6.xlarge (one L4 GPU: a managed node group takes one instance shape), spot first with on-demand
+// fallback, zero nodes when idle.
 new GpuNodePool(cluster, 'l4', {
   accelerator: Accelerator.NVIDIA_L4,
   capacity: Capacity.spot({ fallbackToOnDemand: true }),

@@ -36,8 +36,15 @@ const platform = new AiPlatform(app, 'acme-retail', {
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_35,
+  // The deploying role and its path to the API (a public endpoint open only to the CI runner's
+  // egress range; replace it), plus the admins, through EKS access entries.
+  deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
+  endpointPublicAccess: true,
+  publicAccessCidrs: ['198.51.100.0/24'],
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/personalization-admin'],
+  // Spot pools need the account's AWSServiceRoleForEC2Spot: created here (set false where it exists).
+  createSpotServiceLinkedRole: true,
   karpenter: true,
 });
 

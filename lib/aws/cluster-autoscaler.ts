@@ -2,13 +2,19 @@ import { Construct } from 'constructs';
 import { partitionOf } from './arn';
 import type { EksCluster } from './eks-cluster';
 import { ConfigError } from '../core/errors';
-import { Charts } from '../kubernetes/charts';
+import { Charts, HelmChartCoordinates } from '../kubernetes/charts';
 import { addonsScope } from '../kubernetes/gpu-addons';
 import { HelmAddon } from '../kubernetes/helm-addon';
 
-const CHART_BY_VERSION: Record<string, typeof Charts.CLUSTER_AUTOSCALER_1_33 | typeof Charts.CLUSTER_AUTOSCALER_1_34> = {
+/**
+ * The Cluster Autoscaler chart per Kubernetes minor (the autoscaler must match the control
+ * plane's minor). No chart for 1.32 or 1.36 is pinned: a managed node group pool on those fails at
+ * synth (use Karpenter there).
+ */
+const CHART_BY_VERSION: Record<string, HelmChartCoordinates> = {
   1.33: Charts.CLUSTER_AUTOSCALER_1_33,
   1.34: Charts.CLUSTER_AUTOSCALER_1_34,
+  1.35: Charts.CLUSTER_AUTOSCALER_1_35,
 };
 
 /**
@@ -50,7 +56,7 @@ export class ClusterAutoscaler extends HelmAddon {
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
         // Only the Auto Scaling groups of this cluster's managed node groups: EKS names them
         // `eks-<node group>-<uuid>` and tags them `eks:cluster-name`.
-        resources: [`arn:${partitionOf(region)}:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-*`],
+        resources: [`arn:${partitionOf(region)}:autoscaling:${region}:${cluster.accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`],
         conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
       },
     ]);

@@ -8,18 +8,21 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Annotations, dependable, Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, partitionOf, trustPolicy } from './arn';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { containerInsights } from './container-insights';
+import { EfaDevicePlugin } from './efa-device-plugin';
 import { managedNodeGroup } from './gpu-node-group';
 import { installKarpenter, realiseKarpenterNodePool } from './karpenter';
 import { ClusterNetwork, NatGateways } from './network';
 import { nodeRole, secureLaunchTemplate } from './node-infra';
-import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS } from './versions';
+import { EKS_CORE_ADDON_VERSIONS, EKS_CORE_ADDONS, EKS_END_OF_STANDARD_SUPPORT, EKS_VERSION_DATA_DATE } from './versions';
 import { parseIpv4Cidr } from '../core/cidr';
 import { ConfigError } from '../core/errors';
 import { KubernetesVersion } from '../core/kubernetes-version';
@@ -52,6 +55,24 @@ export interface ExistingVpcProps {
   readonly publicSubnetIds?: string[];
 }
 
+/**
+ * What EKS does when the cluster's Kubernetes version reaches the end of standard support
+ * (`aws_eks_cluster` `upgrade_policy.support_type`).
+ */
+export class EksUpgradePolicy {
+  /**
+   * Standard support only: no extended-support charge; at the end of standard support EKS
+   * upgrades the control plane to the next minor version (then update add-ons and nodes).
+   */
+  public static readonly STANDARD = new EksUpgradePolicy('STANDARD');
+  /**
+   * Stay on the version for up to 12 more months of extended support, charged per cluster hour
+   * on top of the standard price (AWS's own default when no policy is given).
+   */
+  public static readonly EXTENDED = new EksUpgradePolicy('EXTENDED');
+  private constructor(public readonly supportType: string) {}
+}
+
 /** The small on-demand CPU node group that runs operators (Karpenter, KServe, Kueue...). */
 export interface SystemNodeGroupProps {
   /** @default ['m6i.large'] */
@@ -74,8 +95,16 @@ export interface EksClusterProps {
    * @default - none
    */
   readonly availabilityZones?: string[];
-  /** @default KubernetesVersion.DEFAULT (1.33) */
+  /** @default KubernetesVersion.DEFAULT (1.35) */
   readonly version?: KubernetesVersion;
+  /**
+   * What happens at the end of the version's standard support: `STANDARD` (EKS upgrades the
+   * control plane; no extended-support charge) or `EXTENDED` (12 more months, charged per cluster
+   * hour).
+   * @default - EksUpgradePolicy.STANDARD for a version in standard support at this library's data
+   *   date, EksUpgradePolicy.EXTENDED (with a warning) for one past it
+   */
+  readonly upgradePolicy?: EksUpgradePolicy;
   /**
    * EKS cluster name.
    * @default - `<platform>-<id>`
@@ -93,13 +122,28 @@ export interface EksClusterProps {
   /** Place the cluster in an existing VPC instead of creating one. @default - a new VPC */
   readonly existingVpc?: ExistingVpcProps;
   /**
-   * Expose the Kubernetes API publicly. Off by default: the API is reachable only from the VPC
-   * (and peered networks). When on, limit it with `publicAccessCidrs`.
+   * Expose the Kubernetes API publicly, limited to `publicAccessCidrs` (the egress IPs of your CI
+   * runner or office). Off by default: the endpoint is private, and the Kubernetes and Helm
+   * providers of the addons and workloads stacks reach it only through `privateAccessCidrs` or
+   * `privateAccessPrefixListIds`. One of the two paths is required.
    * @default false
    */
   readonly endpointPublicAccess?: boolean;
   /** CIDRs allowed to reach a public endpoint. @default - none (required when endpointPublicAccess is true) */
   readonly publicAccessCidrs?: string[];
+  /**
+   * Networks allowed to reach the private endpoint (HTTPS, 443) through the cluster security
+   * group: a network connected to the VPC (VPN, Direct Connect, transit gateway, peering) or the
+   * subnet of a runner inside the VPC. Each CIDR gets an ingress rule on 443.
+   * @default - none
+   */
+  readonly privateAccessCidrs?: string[];
+  /**
+   * Managed prefix lists (`pl-…`) allowed to reach the private endpoint on 443, as for
+   * `privateAccessCidrs`.
+   * @default - none
+   */
+  readonly privateAccessPrefixListIds?: string[];
   /**
    * Allow `0.0.0.0/0` in `publicAccessCidrs`: an API endpoint open to the whole internet must be
    * asked for explicitly.
@@ -107,8 +151,17 @@ export interface EksClusterProps {
    */
   readonly allowPublicEndpointFromAnywhere?: boolean;
   /**
-   * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries.
-   * When empty, the identity that creates the cluster gets admin (EKS bootstrap).
+   * The IAM role (or user) that runs `cdktf deploy`, as an IAM ARN
+   * (`arn:aws:iam::<account>:role/<name>`, not an `assumed-role` session ARN). It gets a
+   * cluster-admin access entry: the Kubernetes and Helm providers of the addons and workloads
+   * stacks authenticate as it (`aws eks get-token`). The cluster creator gets no implicit admin
+   * (`bootstrap_cluster_creator_admin_permissions` is always false: changing it replaces the
+   * cluster). Required unless `adminPrincipalArns` lists the deploying identity.
+   * @default - none
+   */
+  readonly deployerPrincipalArn?: string;
+  /**
+   * More IAM principal ARNs (roles or users) given cluster-admin through EKS access entries.
    * @default []
    */
   readonly adminPrincipalArns?: string[];
@@ -145,7 +198,32 @@ export interface EksClusterProps {
    * @default - the platform's `monitoring`; none
    */
   readonly monitoring?: MonitoringOptions;
+  /**
+   * EKS-optimized AL2023 AMI release of the Karpenter pools (`v20260714`, the tags of
+   * awslabs/amazon-eks-ami): a pinned release, so that nodes are replaced only when you change it
+   * (with `al2023@latest`, every AMI release would replace every node).
+   * @default - the release pinned by this library (KarpenterAmiAliases.AL2023_PINNED)
+   */
+  readonly nodeAmiRelease?: string;
+  /**
+   * Enforce Kubernetes NetworkPolicies with the VPC CNI's network policy agent (vpc-cni add-on
+   * configuration `enableNetworkPolicy: "true"`). Without it the default-deny policies this
+   * library writes are not enforced.
+   * @default true
+   */
+  readonly networkPolicyEnforcement?: boolean;
+  /**
+   * Create the `AWSServiceRoleForEC2Spot` service-linked role (`spot.amazonaws.com`), which EC2
+   * needs to launch Spot instances in an account that never used Spot. Creating it fails where it
+   * exists (one per account), so it is an explicit choice: `true` in a fresh account, `false` where
+   * it exists or another program manages it. Asked for on every cluster with spot capacity.
+   * @default - required (true or false) when the cluster has a spot pool (managed node group or Karpenter)
+   */
+  readonly createSpotServiceLinkedRole?: boolean;
 }
+
+/** The cluster of each platform that creates the account's Spot service-linked role. */
+const SPOT_ROLE_OWNERS = new WeakMap<AiPlatform, string>();
 
 const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -176,6 +254,18 @@ export class EksCluster extends ClusterBase {
   public readonly nodeRole: IamRole;
   /** The EKS Pod Identity agent add-on: pod identity associations need it. */
   public readonly podIdentityAgent: EksAddon;
+  /** Who may reach the Kubernetes API: public CIDRs, and the CIDRs and prefix lists allowed to the private endpoint. */
+  public readonly endpointAccess: { readonly publicCidrs: string[]; readonly privateCidrs: string[]; readonly privatePrefixListIds: string[] };
+  /** The `AWSServiceRoleForEC2Spot` role, when `createSpotServiceLinkedRole` is true. */
+  public readonly spotServiceLinkedRole?: IamServiceLinkedRole;
+  private readonly spotServiceLinkedRoleChoice?: boolean;
+  /**
+   * The cluster's AWS account id, read from its ARN at apply time (a Terraform local; no data
+   * source, so the stack still plans offline): for ARNs that would otherwise say `*` as account.
+   */
+  public readonly accountId: string;
+  /** AMI release of the AL2023 Karpenter pools, when not the library's pin. */
+  public readonly nodeAmiRelease?: string;
   private readonly boundServiceAccounts = new Map<string, string>();
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
@@ -249,6 +339,50 @@ export class EksCluster extends ClusterBase {
     if (!publicAccess && props.publicAccessCidrs?.length) {
       throw new ConfigError(path, 'publicAccessCidrs', props.publicAccessCidrs, 'nothing unless endpointPublicAccess is true');
     }
+    const privateCidrs = props.privateAccessCidrs ?? [];
+    const prefixLists = props.privateAccessPrefixListIds ?? [];
+    for (const c of privateCidrs) {
+      const parsed = parseIpv4Cidr(c, path, 'privateAccessCidrs', 0, 32);
+      if (parsed && parsed.prefix === 0) {
+        throw new ConfigError(path, 'privateAccessCidrs', c, 'the CIDRs of networks connected to the VPC (VPN, Direct Connect, peering, a runner subnet), not 0.0.0.0/0');
+      }
+    }
+    for (const pl of prefixLists) {
+      if (!Token.isUnresolved(pl) && !/^pl-[0-9a-f]{8,17}$/.test(pl)) {
+        throw new ConfigError(path, 'privateAccessPrefixListIds', pl, 'a managed prefix list id such as "pl-0123456789abcdef0"');
+      }
+    }
+    if (!publicAccess && privateCidrs.length === 0 && prefixLists.length === 0) {
+      // The addons and workloads stacks' providers call the API from wherever `cdktf deploy`
+      // runs: without a path, the first deploy stops at the first addons stack.
+      throw new ConfigError(path, 'privateAccessCidrs', props.privateAccessCidrs,
+        'a network path from the machine that runs cdktf deploy to the Kubernetes API (the addons and workloads stacks call it): '
+        + 'privateAccessCidrs / privateAccessPrefixListIds for a network connected to the VPC (VPN, Direct Connect, peering, a runner in the VPC; each gets an ingress rule on 443 of the cluster security group), '
+        + 'or endpointPublicAccess: true with publicAccessCidrs (the runner\'s egress IPs)');
+    }
+    if (props.nodeAmiRelease !== undefined && !Token.isUnresolved(props.nodeAmiRelease) && !/^v\d{8}$/.test(props.nodeAmiRelease)) {
+      throw new ConfigError(path, 'nodeAmiRelease', props.nodeAmiRelease, 'an EKS AMI release tag such as "v20260714" (awslabs/amazon-eks-ami releases); "latest" would replace every node on each release');
+    }
+    this.nodeAmiRelease = props.nodeAmiRelease;
+    const admins = [...(props.adminPrincipalArns ?? [])];
+    const deployer = props.deployerPrincipalArn;
+    for (const [field, arn] of [['deployerPrincipalArn', deployer], ...admins.map((a, i) => [`adminPrincipalArns[${i}]`, a])] as Array<[string, string | undefined]>) {
+      if (arn !== undefined && !Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/[\w+=,.@\/-]+$/.test(arn)) {
+        throw new ConfigError(path, field, arn, 'an IAM role or user ARN such as "arn:aws:iam::111122223333:role/ci-deployer" (an access entry takes the role, not an sts assumed-role session ARN)');
+      }
+    }
+    if (!deployer && admins.length === 0) {
+      throw new ConfigError(path, 'deployerPrincipalArn', undefined,
+        'the IAM role (or user) ARN that runs cdktf deploy, e.g. "arn:aws:iam::111122223333:role/ci-deployer": it gets a cluster-admin access entry so that the addons and workloads stacks can reach the cluster (the creator gets no implicit admin)');
+    }
+    const known = EKS_END_OF_STANDARD_SUPPORT[this.version.version];
+    const pastStandard = known !== undefined && known <= EKS_VERSION_DATA_DATE;
+    const upgradePolicy = props.upgradePolicy ?? (pastStandard ? EksUpgradePolicy.EXTENDED : EksUpgradePolicy.STANDARD);
+    if (pastStandard) {
+      Annotations.of(this).addWarning(`Kubernetes ${this.version.version} left EKS standard support on ${known}: the cluster runs in paid extended support`
+        + (upgradePolicy === EksUpgradePolicy.EXTENDED ? '' : ' until EKS upgrades it (upgradePolicy STANDARD)')
+        + `. Use KubernetesVersion.DEFAULT (${KubernetesVersion.DEFAULT.version}).`);
+    }
     const retention = props.logRetentionDays ?? 90;
     if (!LOG_RETENTION_DAYS.includes(retention)) {
       throw new ConfigError(path, 'logRetentionDays', retention, `one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')} (0 = never expire)`);
@@ -277,7 +411,6 @@ export class EksCluster extends ClusterBase {
       retentionInDays: retention,
     });
 
-    const admins = props.adminPrincipalArns ?? [];
     this.resource = new EksClusterResource(infra, 'Resource', {
       name: this.clusterName,
       version: this.version.version,
@@ -290,24 +423,63 @@ export class EksCluster extends ClusterBase {
       },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: key.arn } },
       enabledClusterLogTypes: logTypes,
-      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: admins.length === 0 },
+      // Fixed: provider 5.x replaces the cluster when this changes. The deployer gets an explicit
+      // access entry instead.
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      upgradePolicy: { supportType: upgradePolicy.supportType },
       dependsOn: [clusterPolicy, logGroup],
     });
+    this.accountId = new TerraformLocal(infra, 'AccountId', Fn.element(Fn.split(':', this.resource.arn), 4)).asString;
     if (publicAccess) {
       // endpointPublicAccess with explicit CIDRs is the opt-in the policy check asks for.
       Policy.suppress(this.resource, 'AIP-SEC-009', `opted in with endpointPublicAccess: true, limited to ${props.publicAccessCidrs!.join(', ')}`);
     }
 
-    admins.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(infra, `Admin${i}`, { clusterName: this.resource.name, principalArn, type: 'STANDARD' });
-      new EksAccessPolicyAssociation(infra, `Admin${i}Policy`, {
+    const clusterAdmin = (entryId: string, principalArn: string) => {
+      const entry = new EksAccessEntry(infra, entryId, { clusterName: this.resource.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(infra, `${entryId}Policy`, {
         clusterName: this.resource.name,
         principalArn,
         policyArn: `arn:${partitionOf(props.region)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: 'cluster' },
         dependsOn: [entry],
       });
+    };
+    if (deployer) clusterAdmin('Deployer', deployer);
+    // One access entry per principal: the deployer is not listed twice.
+    admins.forEach((principalArn, i) => { if (principalArn !== deployer) clusterAdmin(`Admin${i}`, principalArn); });
+
+    // The network path of the addons and workloads stacks' providers to a private endpoint.
+    type ApiSource = { cidrIpv4?: string; prefixListId?: string };
+    const apiIngress = (ruleId: string, source: ApiSource, what: string) => new VpcSecurityGroupIngressRule(infra, ruleId, {
+      securityGroupId: this.resource.vpcConfig.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: `Kubernetes API from ${what}`,
+      ...source,
     });
+    privateCidrs.forEach((cidrIpv4, i) => apiIngress(`ApiAccess${i}`, { cidrIpv4 }, cidrIpv4));
+    prefixLists.forEach((prefixListId, i) => apiIngress(`ApiAccessPrefixList${i}`, { prefixListId }, 'a managed prefix list'));
+    this.endpointAccess = {
+      publicCidrs: publicAccess ? [...props.publicAccessCidrs!] : [],
+      privateCidrs: [...privateCidrs],
+      privatePrefixListIds: [...prefixLists],
+    };
+
+    // Spot needs the account's service-linked role; creating it fails where it exists.
+    this.spotServiceLinkedRoleChoice = props.createSpotServiceLinkedRole;
+    if (props.createSpotServiceLinkedRole) {
+      const other = SPOT_ROLE_OWNERS.get(platform);
+      if (other) {
+        throw new ConfigError(path, 'createSpotServiceLinkedRole', true, `false: ${other} already creates the account's AWSServiceRoleForEC2Spot (one per account)`);
+      }
+      SPOT_ROLE_OWNERS.set(platform, path);
+      this.spotServiceLinkedRole = new IamServiceLinkedRole(infra, 'SpotServiceLinkedRole', {
+        awsServiceName: 'spot.amazonaws.com',
+        description: 'EC2 Spot (created by cdktf-ai-infra; one per account)',
+      });
+    }
 
     // Nodes: one role for all node groups; the system group runs operators and CoreDNS.
     this.nodeRole = nodeRole(infra, 'NodeRole', { namePrefix: joinName([this.clusterName, 'node'], 38), region: props.region });
@@ -336,6 +508,7 @@ export class EksCluster extends ClusterBase {
     });
 
     const versions = { ...(EKS_CORE_ADDON_VERSIONS[this.version.version] ?? {}), ...(props.addonVersions ?? {}) };
+    const enforceNetworkPolicy = props.networkPolicyEnforcement ?? true;
     let podIdentityAgent: EksAddon | undefined;
     for (const name of EKS_CORE_ADDONS) {
       const version = versions[name];
@@ -348,6 +521,9 @@ export class EksCluster extends ClusterBase {
         addonVersion: version,
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'PRESERVE',
+        // The VPC CNI's network policy agent enforces NetworkPolicies only when enabled (EKS user
+        // guide, cni-network-policy-configure: `{"enableNetworkPolicy": "true"}`, VPC CNI ≥ 1.14).
+        configurationValues: name === 'vpc-cni' && enforceNetworkPolicy ? JSON.stringify({ enableNetworkPolicy: 'true' }) : undefined,
         // CoreDNS needs nodes to become active; the others are daemon sets.
         dependsOn: name === 'coredns' ? [systemNodes] : undefined,
       });
@@ -420,6 +596,13 @@ export class EksCluster extends ClusterBase {
   }
 
   public realiseNodePool(spec: NodePoolSpec): NodePoolRealisation {
+    if (spec.capacityKind === 'spot' && this.spotServiceLinkedRoleChoice === undefined) {
+      throw new ConfigError(this.node.path, 'createSpotServiceLinkedRole', undefined,
+        `true or false: ${spec.owner.node.path} uses Spot, which needs the account's AWSServiceRoleForEC2Spot service-linked role (without it, launches fail with AuthFailure.ServiceLinkedRoleCreationNotPermitted). `
+        + 'true creates it (fails if it exists: aws iam get-role --role-name AWSServiceRoleForEC2Spot); false if it exists or something else creates it');
+    }
+    // EFA interfaces are usable by pods only through the EFA device plugin (vpc.amazonaws.com/efa).
+    if (spec.efaInterfaces > 0) EfaDevicePlugin.of(this);
     if (spec.provisioner === NodePoolProvisioners.KARPENTER) {
       if (!this.capabilities.karpenter) {
         throw new ConfigError(spec.owner.node.path, 'provisioner', spec.provisioner, `a provisioner the cluster has: enable Karpenter on ${this.node.path} (karpenter: true) or use the managed node group provisioner`);
@@ -453,6 +636,7 @@ export class EksCluster extends ClusterBase {
     // the same labels and taints, and the autoscaler's priority expander prefers the spot one.
     const primaryName = withFallback ? `${spec.name}-spot` : spec.name;
     const resource = managedNodeGroup(scope, { ...spec, name: primaryName }, ctx);
+    if (spec.capacityKind === 'spot' && this.spotServiceLinkedRole) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(this.spotServiceLinkedRole)];
     if (withFallback) {
       autoscaler.prefer(joinName([this.clusterName, primaryName], 37) + '-');
       const fallback = new Construct(scope, 'OnDemandFallback');

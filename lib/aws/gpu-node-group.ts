@@ -6,8 +6,10 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { secureLaunchTemplate } from './node-infra';
+import { findAwsInstanceType } from '../core/aws-instance-types';
+import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
-import { CLUSTER_AUTOSCALER_NODE_TEMPLATE, EKS_TAINT_EFFECTS, Taint } from '../core/well-known';
+import { CLUSTER_AUTOSCALER_NODE_TEMPLATE, EKS_TAINT_EFFECTS, NodeLabels, Taint } from '../core/well-known';
 import type { NodePoolSpec } from '../platform/cluster';
 
 const AMI_TYPES: Record<string, { amiType: string; rootDevice: string }> = {
@@ -38,7 +40,13 @@ export interface ManagedNodeGroupContext {
  * @internal
  */
 export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: ManagedNodeGroupContext): EksNodeGroup {
+  checkOneShape(spec);
   const ami = AMI_TYPES[spec.os];
+  // NVIDIA nodes carry the Cluster Autoscaler's GPU label from boot (also in the scale-from-zero
+  // template), so that a node whose device plugin is not ready yet is not scaled up again.
+  const labels = spec.os.endsWith('_NVIDIA') && spec.labels['cdktf-ai-infra/accelerator']
+    ? { ...spec.labels, [NodeLabels.CLUSTER_AUTOSCALER_AWS_GPU]: spec.labels['cdktf-ai-infra/accelerator'] }
+    : spec.labels;
   const placementGroup = spec.placementGroup
     ? new PlacementGroup(scope, 'PlacementGroup', { name: joinName([ctx.clusterName, spec.name], 255), strategy: 'cluster' })
     : undefined;
@@ -83,7 +91,7 @@ export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: Mana
     launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
     scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: spec.minNodes },
     updateConfig: { maxUnavailable: 1 },
-    labels: spec.labels,
+    labels,
     taint: spec.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECTS[t.effect as Taint['effect']] })),
     // The autoscaler owns the desired size once the group exists.
     lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
@@ -91,7 +99,7 @@ export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: Mana
 
   const asgName = group.resources.get(0).autoscalingGroups.get(0).name;
   const templateTags: Record<string, string> = {};
-  for (const [k, v] of Object.entries(spec.labels)) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/label/${k}`] = v;
+  for (const [k, v] of Object.entries(labels)) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/label/${k}`] = v;
   for (const t of spec.taints) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
   for (const [r, n] of Object.entries(spec.extendedResources)) templateTags[`${CLUSTER_AUTOSCALER_NODE_TEMPLATE}/resources/${r}`] = n;
   Object.entries(templateTags).forEach(([key, value], i) => {
@@ -101,4 +109,30 @@ export function managedNodeGroup(scope: Construct, spec: NodePoolSpec, ctx: Mana
     });
   });
   return group;
+}
+
+/** vCPUs, memory and accelerators of an instance type, where the catalog knows them. @internal */
+export function instanceShape(instanceType: string): string | undefined {
+  const t = findAwsInstanceType(instanceType);
+  return t && t.vcpus !== undefined && t.memoryGiB !== undefined ? `${t.acceleratorCount} accelerators, ${t.vcpus} vCPUs, ${t.memoryGiB} GiB` : undefined;
+}
+
+/**
+ * One instance shape per managed node group: the Cluster Autoscaler builds a group's node template
+ * from one instance type and assumes every node of the group looks like it (cloudprovider/aws
+ * README at cluster-autoscaler-1.34.2: "the instance types should have the same amount of RAM and
+ * number of CPU cores"; GPUs likewise). A group of g6.xlarge … g6.48xlarge would be sized as 1-GPU
+ * nodes and launch 8-GPU ones, or the reverse.
+ */
+function checkOneShape(spec: NodePoolSpec): void {
+  const shapes = new Map<string, string[]>();
+  for (const t of spec.instanceTypes) {
+    const shape = instanceShape(t);
+    if (shape) shapes.set(shape, [...(shapes.get(shape) ?? []), t]);
+  }
+  if (shapes.size > 1) {
+    throw new ConfigError(spec.owner.node.path, 'instanceTypes', spec.instanceTypes,
+      `instance types of one shape per managed node group (the Cluster Autoscaler assumes every node of a group has the same CPUs, memory and GPUs; these have ${[...shapes.entries()].map(([s, ts]) => `${ts.join('/')}: ${s}`).join('; ')}): `
+      + 'one pool per shape (the autoscaler\'s least-waste expander picks among them), or provisioner: NodeProvisioner.KARPENTER, which chooses among shapes per pending pod');
+  }
 }

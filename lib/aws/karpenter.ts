@@ -177,6 +177,7 @@ export class Karpenter extends HelmAddon {
     const statements = controllerStatements({
       partition,
       region,
+      accountId: cluster.accountId,
       clusterName,
       clusterArn: cluster.resource.arn,
       nodeRoleArn: this.nodeRole.arn,
@@ -218,12 +219,12 @@ export class Karpenter extends HelmAddon {
  * shift), region- or resource-conditioned where upstream conditions them.
  */
 function controllerStatements(p: {
-  partition: string; region: string; clusterName: string; clusterArn: string; nodeRoleArn: string; queueArn: string;
+  partition: string; region: string; accountId: string; clusterName: string; clusterArn: string; nodeRoleArn: string; queueArn: string;
 }): ControllerStatement[] {
-  const ec2 = (type: string, account = '*') => `arn:${p.partition}:ec2:${p.region}:${account}:${type}/*`;
-  // Any account: IAM acts only on the caller's own account, so this is the same set of instance
-  // profiles as the account id would give, without a data source (the stack plans offline).
-  const instanceProfiles = `arn:${p.partition}:iam::*:instance-profile/*`;
+  // The cluster's account (from its ARN at apply time), not `*`; AMIs and snapshots are owned by
+  // other accounts (AWS's), so they keep an empty account field.
+  const ec2 = (type: string, account = p.accountId) => `arn:${p.partition}:ec2:${p.region}:${account}:${type}/*`;
+  const instanceProfiles = `arn:${p.partition}:iam::${p.accountId}:instance-profile/*`;
   const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${p.clusterName}`]: 'owned' };
   const requestOwned = { [`aws:RequestTag/kubernetes.io/cluster/${p.clusterName}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': p.clusterName };
   const taggedResources = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map((t) => ec2(t));
@@ -347,9 +348,9 @@ export function installKarpenter(cluster: EksCluster): void {
 
 /** OS of a {@link NodePoolSpec} → EC2NodeClass AMI alias. */
 const AMI_ALIAS_BY_OS: Record<string, string> = {
-  AL2023_NVIDIA: KarpenterAmiAliases.AL2023_LATEST,
-  AL2023_NEURON: KarpenterAmiAliases.AL2023_LATEST,
-  AL2023_STANDARD: KarpenterAmiAliases.AL2023_LATEST,
+  AL2023_NVIDIA: KarpenterAmiAliases.AL2023_PINNED,
+  AL2023_NEURON: KarpenterAmiAliases.AL2023_PINNED,
+  AL2023_STANDARD: KarpenterAmiAliases.AL2023_PINNED,
   BOTTLEROCKET_NVIDIA: KarpenterAmiAliases.BOTTLEROCKET_LATEST,
 };
 
@@ -401,7 +402,8 @@ export function realiseKarpenterNodePool(cluster: EksCluster, spec: NodePoolSpec
       'a managed node group for placement groups and EFA (provisioner: NodeProvisioner.MANAGED_NODE_GROUP): this library does not configure them on Karpenter EC2NodeClasses');
   }
   const name = validateDnsLabel(spec.name, path, 'name');
-  const amiAlias = AMI_ALIAS_BY_OS[spec.os];
+  const pinned = AMI_ALIAS_BY_OS[spec.os];
+  const amiAlias = pinned && cluster.nodeAmiRelease && pinned.startsWith('al2023@') ? `al2023@${cluster.nodeAmiRelease}` : pinned;
   if (!amiAlias) {
     throw new ConfigError(path, 'os', spec.os, `one of ${Object.keys(AMI_ALIAS_BY_OS).join(', ')} (an OS with a Karpenter AMI alias)`);
   }

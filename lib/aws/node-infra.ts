@@ -41,13 +41,18 @@ export function secureLaunchTemplate(scope: Construct, id: string, props: Secure
   });
 }
 
-/** The IAM role of EKS nodes: the three AWS-managed node policies, nothing else. @internal */
+/**
+ * The IAM role of EKS nodes: the three AWS-managed node policies, nothing else. Image pulls need
+ * only AmazonEC2ContainerRegistryPullOnly (ECR; the EKS Auto Mode node role uses it), not
+ * ReadOnly, which also lists and describes every repository.
+ * @internal
+ */
 export function nodeRole(scope: Construct, id: string, props: { namePrefix: string; region: string }): IamRole {
   const role = new IamRole(scope, id, {
     namePrefix: props.namePrefix.slice(0, 38),
     assumeRolePolicy: trustPolicy(['ec2.amazonaws.com']),
   });
-  for (const name of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+  for (const name of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']) {
     new IamRolePolicyAttachment(scope, `${id}${name}`, { role: role.name, policyArn: managedPolicyArn(props.region, name) });
   }
   return role;

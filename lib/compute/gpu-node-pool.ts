@@ -47,8 +47,10 @@ export interface GpuNodePoolProps {
    */
   readonly accelerator?: Accelerator;
   /**
-   * Explicit instance types (all must carry the same accelerator).
-   * @default - the accelerator's instance types
+   * Explicit instance types (all must carry the same accelerator). On a managed node group they
+   * must share one shape (GPUs, vCPUs, memory), as the Cluster Autoscaler requires.
+   * @default - Karpenter: every instance type of the accelerator; managed node group: the
+   *   accelerator's smallest instance type (and any of the same shape)
    */
   readonly instanceTypes?: string[];
   /** @default Capacity.onDemand() */
@@ -126,6 +128,8 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
   /** How the cluster realised the pool. */
   public readonly realisation: NodePoolRealisation;
   public readonly maxUnits: number;
+  /** EFA interfaces per node (`efa: true`), which pods request as `vpc.amazonaws.com/efa`; 0 without EFA. */
+  public readonly efaInterfacesPerNode: number;
 
   constructor(cluster: ICluster, id: string, props: GpuNodePoolProps) {
     super(cluster, id);
@@ -165,7 +169,14 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
     }
     this.accelerator = accelerator!;
     const catalogTypes = this.accelerator.instanceTypes(cloud);
-    this.instanceTypes = props.instanceTypes ? [...props.instanceTypes] : catalogTypes.map((t) => t.name);
+    const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
+    // A managed node group takes one instance shape (Cluster Autoscaler): by default the
+    // accelerator's smallest type and those of the same shape; Karpenter picks among all of them.
+    const first = catalogTypes[0];
+    const defaultTypes = provisioner === NodeProvisioner.MANAGED_NODE_GROUP && first
+      ? catalogTypes.filter((t) => t.acceleratorCount === first.acceleratorCount && t.vcpus === first.vcpus && t.memoryGiB === first.memoryGiB)
+      : catalogTypes;
+    this.instanceTypes = props.instanceTypes ? [...props.instanceTypes] : defaultTypes.map((t) => t.name);
     if (this.instanceTypes.length === 0) {
       throw new ConfigError(path, 'instanceTypes', undefined, `explicit instance types: the catalog knows no AWS instance type for ${this.accelerator.name}`);
     }
@@ -199,6 +210,11 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
     };
     if (os === NodeOs.BOTTLEROCKET_NVIDIA && this.sharing.kind !== 'exclusive') {
       throw new ConfigError(path, 'sharing', this.sharing.toString(), 'GpuSharing.exclusive() on Bottlerocket (its built-in device plugin is configured through Bottlerocket settings, which this library does not manage yet); use NodeOs.AL2023_NVIDIA for shared GPUs');
+    }
+    if (!isNvidia) {
+      // No sourced pin of the Neuron Helm chart yet (issue 16): say what the nodes need.
+      Annotations.of(this).addWarning(`Neuron nodes advertise ${this.accelerator.resourceName} only with the Neuron device plugin, which this library does not install yet: `
+        + 'install it on the cluster (helm upgrade --install neuron-helm-chart oci://public.ecr.aws/neuron/neuron-helm-chart, AWS Neuron docs "Amazon EKS"), or pods requesting it stay Pending.');
     }
     if (isNvidia && os === NodeOs.AL2023_NVIDIA) {
       // The AL2023 NVIDIA AMI has the driver but no device plugin: install it, with this pool's
@@ -253,7 +269,7 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
       efaInterfaces = Math.min(...this.instanceTypes.map((t) => catalogTypes.find((c) => c.name === t)?.maxEfaInterfaces ?? 1));
       labels['vpc.amazonaws.com/efa.present'] = 'true';
     }
-    const provisioner = props.provisioner ?? (cluster.capabilities.karpenter ? NodeProvisioner.KARPENTER : NodeProvisioner.MANAGED_NODE_GROUP);
+    this.efaInterfacesPerNode = efaInterfaces;
     this.realisation = cluster.realiseNodePool({
       owner: this,
       provisioner: provisioner.name,

@@ -34,6 +34,16 @@ export interface IGpuNodePool extends IConstruct {
   /** Tolerations pods need on this pool. */
   readonly tolerations: Toleration[];
   /**
+   * Units of `resourceName` per node (devices × sharing replicas or MIG slices).
+   * @default - not known (existing nodes)
+   */
+  readonly unitsPerNode?: number;
+  /**
+   * EFA interfaces per node that pods request as `vpc.amazonaws.com/efa` (pools with `efa: true`).
+   * @default - none
+   */
+  readonly efaInterfacesPerNode?: number;
+  /**
    * The Kueue ResourceFlavor of this pool (created on first call, with Kueue installed), so that
    * queues can give quotas per flavor (spot vs on-demand). Returns its name.
    */

@@ -35,6 +35,13 @@ export const NodeLabels = {
   NVIDIA_GPU_PRODUCT: 'nvidia.com/gpu.product',
   NVIDIA_GPU_COUNT: 'nvidia.com/gpu.count',
   NVIDIA_GPU_PRESENT: 'nvidia.com/gpu.present',
+  /**
+   * Cluster Autoscaler's GPU label on AWS (`GPULabel` in cloudprovider/aws/aws_cloud_provider.go,
+   * cluster-autoscaler-1.33.0 to 1.35.2): a node carrying it counts as a GPU node that waits for
+   * its device plugin, instead of triggering another scale-up (AWS README, "Special note on GPU
+   * instances"). The value is the GPU type.
+   */
+  CLUSTER_AUTOSCALER_AWS_GPU: 'k8s.amazonaws.com/accelerator',
   /** Selects the named entry of the NVIDIA device plugin config map for this node. */
   NVIDIA_DEVICE_PLUGIN_CONFIG: 'nvidia.com/device-plugin.config',
   /** GPU Operator MIG manager: the MIG layout to apply (`all-1g.10gb`, `all-balanced`, ...). */

@@ -28,6 +28,20 @@ export const Charts = {
   CLUSTER_AUTOSCALER_1_34: {
     repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.53.0', namespace: 'kube-system',
   },
+  /**
+   * Cluster Autoscaler 1.35.0 for Kubernetes 1.35 (chart 9.59.0, tag `cluster-autoscaler-chart-9.59.0`:
+   * every chart from 9.54.0 to 9.59.0 ships 1.35.0; values in vendor/charts/cluster-autoscaler/9.59.0).
+   */
+  CLUSTER_AUTOSCALER_1_35: {
+    repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0', namespace: 'kube-system',
+  },
+  /**
+   * AWS EFA Kubernetes device plugin v0.5.20 (chart v0.5.30, aws/eks-charts `gh-pages` index
+   * c7f9ea560178, 2026-08-03; values in vendor/charts/aws-efa-k8s-device-plugin/v0.5.30).
+   */
+  AWS_EFA_DEVICE_PLUGIN: {
+    repository: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', version: 'v0.5.30', namespace: 'kube-system',
+  },
   /** Kueue v0.19.2 (chart 0.19.2 from the release tag; always installs its CRDs). */
   KUEUE: {
     repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2', namespace: 'kueue-system',

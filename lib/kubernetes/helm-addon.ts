@@ -68,7 +68,7 @@ export const KNOWN_ADDONS = [
   'nvidia-device-plugin', 'cluster-autoscaler', 'kueue', 'karpenter-crd', 'karpenter', 'cert-manager',
   'kserve-crd', 'kserve', 'kserve-runtimes', 'kserve-localmodel-crd', 'kserve-localmodel', 'knative-operator',
   'keda', 'jobset', 'kuberay', 'argo-workflows', 'argo-events', 'dcgm-exporter', 'prometheus-operator-crds',
-  'kube-prometheus-stack', 'gpu-operator', 'metrics-server',
+  'kube-prometheus-stack', 'gpu-operator', 'metrics-server', 'aws-efa-k8s-device-plugin',
 ] as const;
 
 /** The `Addons` construct of a cluster's addons stack: holds the cluster's add-on settings. @internal */

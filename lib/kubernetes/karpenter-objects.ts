@@ -31,9 +31,19 @@ export const KarpenterApi = {
   NODE_CLASS_KIND: 'EC2NodeClass',
 } as const;
 
-/** EC2NodeClass AMI aliases (`family@version`); `latest` follows the newest EKS-optimized AMI. */
+/**
+ * EC2NodeClass AMI aliases (`family@version`). `latest` follows the newest EKS-optimized AMI, so
+ * every AMI release drifts and replaces every node: AL2023 pools use a pinned release instead.
+ */
 export const KarpenterAmiAliases = {
   AL2023_LATEST: 'al2023@latest',
+  /**
+   * The EKS-optimized AL2023 AMI release pinned by this library: v20260714 (awslabs/amazon-eks-ami
+   * CHANGELOG.md "AMI Release v20260714", with AL2023 x86_64 standard, NVIDIA and Neuron AMIs for
+   * Kubernetes 1.33–1.36). Update it on purpose (`EksClusterProps.nodeAmiRelease`): nodes are
+   * replaced once, as a drift, within the NodePool's disruption budget.
+   */
+  AL2023_PINNED: 'al2023@v20260714',
   BOTTLEROCKET_LATEST: 'bottlerocket@latest',
 } as const;
 

@@ -78,9 +78,11 @@ export function allowIngressFromNamespaces(
 
 /**
  * Allow egress from pods matching `podSelector` (model downloads, object storage, APIs): to the
- * given TCP ports only (e.g. `[443]`), or anywhere when none are given.
+ * given TCP ports only (e.g. `[443]`), plus the EKS Pod Identity agent (the pods' AWS
+ * credentials), or anywhere when none are given.
  */
 export function allowEgress(name: string, namespace: string, podSelector: Record<string, string>, tcpPorts: number[] = []): KubernetesObject {
+  const agent = EKS_POD_IDENTITY_AGENT;
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -88,10 +90,23 @@ export function allowEgress(name: string, namespace: string, podSelector: Record
     spec: {
       podSelector: { matchLabels: podSelector },
       policyTypes: ['Egress'],
-      egress: [tcpPorts.length ? { ports: tcpPorts.map((port) => ({ protocol: 'TCP', port })) } : {}],
+      egress: tcpPorts.length
+        ? [
+          { ports: tcpPorts.map((port) => ({ protocol: 'TCP', port })) },
+          { to: agent.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: agent.port }] },
+        ]
+        : [{}],
     },
   };
 }
+
+/**
+ * The EKS Pod Identity agent: host network, link-local address, port 80 (EKS user guide,
+ * service-accounts.adoc: "169.254.170.23 for IPv4 and [fd00:ec2::23] for IPv6"). Pods that get
+ * AWS credentials through EKS Pod Identity must be allowed to reach it once NetworkPolicies are
+ * enforced.
+ */
+export const EKS_POD_IDENTITY_AGENT = { cidrs: ['169.254.170.23/32', 'fd00:ec2::23/128'], port: 80 } as const;
 
 /** A PodDisruptionBudget keeping at least `minAvailable` pods of a selector. */
 export function podDisruptionBudgetObject(name: string, namespace: string, selector: Record<string, string>, minAvailable: number): KubernetesObject {

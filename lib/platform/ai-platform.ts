@@ -49,6 +49,9 @@ export class StateBackend {
     });
     // cdktf 0.21 has no typed `use_lockfile` (S3-native locking); the override is what Terraform reads.
     backend.addOverride('use_lockfile', true);
+    // Terraform before 1.10 rejects `use_lockfile` (or, with it unknown, would run without a lock):
+    // say which Terraform the stack needs.
+    stack.addOverride('terraform.required_version', '>= 1.10.0');
   }
 }
 

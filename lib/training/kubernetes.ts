@@ -11,11 +11,12 @@ import { StageKinds, TrainingStage } from './vocabulary';
 import { partitionOf } from '../aws/arn';
 import { BucketEvents } from '../aws/bucket-events';
 import { SecureBucket, secureQueue } from '../aws/storage';
+import type { IGpuNodePool } from '../compute/pool';
 import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 import { joinName, validateDnsLabel } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
-import { Annotations as K8sAnnotations, Labels } from '../core/well-known';
+import { Annotations as K8sAnnotations, Labels, ResourceNames } from '../core/well-known';
 import { ArgoWorkflows, cronWorkflowObject, workflowTemplateObject } from '../kubernetes/argo';
 import { gangJobSetObject, JOB_COMPLETION_INDEX_ANNOTATION, JobSetAddon, JobSetPodLabels } from '../kubernetes/jobset';
 import { Keda } from '../kubernetes/keda';
@@ -173,9 +174,13 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
   const resources = (s: TrainingStage, cpu: string, memory: string) => {
     const units = s.gpusPerWorker;
     const res = s.options.pool?.resourceName;
+    // On an EFA pool each worker requests its share of the node's EFA interfaces (all of them for
+    // a whole node): without the request NCCL finds no EFA device and falls back to TCP.
+    const efa = efaShare(s.options.pool, units);
+    const device = { ...(units && res ? { [res]: String(units) } : {}), ...(efa ? { [ResourceNames.EFA]: String(efa) } : {}) };
     return {
-      requests: { cpu, memory, ...(units && res ? { [res]: String(units) } : {}) },
-      limits: { memory, ...(units && res ? { [res]: String(units) } : {}) },
+      requests: { cpu, memory, ...device },
+      limits: { memory, ...device },
     };
   };
   const placement = (s: TrainingStage) => (s.options.pool
@@ -518,4 +523,15 @@ function newDataTrigger(p: TrainingPipeline, cluster: ICluster, c: TriggerContex
     region,
     authentication: auth,
   }));
+}
+
+/**
+ * EFA interfaces a worker of `units` accelerator units requests on an EFA pool: its share of the
+ * node's interfaces (all of them for a whole node, at least one), or 0 off EFA pools.
+ */
+function efaShare(pool: IGpuNodePool | undefined, units: number): number {
+  const efa = pool?.efaInterfacesPerNode ?? 0;
+  if (!efa || !units) return 0;
+  const perNode = pool?.unitsPerNode ?? units;
+  return Math.max(1, Math.floor((efa * Math.min(units, perNode)) / perNode));
 }

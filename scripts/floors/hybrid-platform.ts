@@ -27,6 +27,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -48,12 +49,13 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, conditional, Fn, Op, S3Backend, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { App, conditional, Fn, Op, S3Backend, TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 const app = new App();
@@ -77,6 +79,7 @@ let storage: TerraformStack | undefined;
 function stack(id: string): TerraformStack {
   const s = new TerraformStack(app, id);
   new S3Backend(s, { bucket: 'acme-ml-terraform-state', key: `ai-platform/${id}.tfstate`, region, encrypt: true }).addOverride('use_lockfile', true);
+  s.addOverride('terraform.required_version', '>= 1.10.0');
   if (storage) s.addDependency(storage);
   return s;
 }
@@ -190,14 +193,29 @@ const clusterPolicy = new IamRolePolicyAttachment(infra, 'cluster-policy', { rol
 const logs = new CloudwatchLogGroup(infra, 'logs', { name: `/aws/eks/${name}/cluster`, retentionInDays: 90 });
 const cluster = new EksCluster(infra, 'cluster', {
   name,
-  version: '1.33',
+  version: '1.35',
   roleArn: clusterRole.arn,
   vpcConfig: { subnetIds: privateSubnets, endpointPrivateAccess: true, endpointPublicAccess: false },
   encryptionConfig: { resources: ['secrets'], provider: { keyArn: key.arn } },
   enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
   accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+  upgradePolicy: { supportType: 'STANDARD' },
   dependsOn: [clusterPolicy, logs],
 });
+const accountId = new TerraformLocal(infra, 'AccountId', Fn.element(Fn.split(':', cluster.arn), 4)).asString;
+new VpcSecurityGroupIngressRule(infra, 'api-access', {
+  securityGroupId: cluster.vpcConfig.clusterSecurityGroupId, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '192.168.0.0/16', description: 'Kubernetes API from the on-prem network',
+});
+const deployer = 'arn:aws:iam::111122223333:role/ci-deployer';
+const deployerEntry = new EksAccessEntry(infra, 'deployer', { clusterName: cluster.name, principalArn: deployer, type: 'STANDARD' });
+new EksAccessPolicyAssociation(infra, 'deployer-policy', {
+  clusterName: cluster.name,
+  principalArn: deployer,
+  policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+  accessScope: { type: 'cluster' },
+  dependsOn: [deployerEntry],
+});
+new IamServiceLinkedRole(infra, 'spot-role', { awsServiceName: 'spot.amazonaws.com', description: 'EC2 Spot' });
 const admin = 'arn:aws:iam::111122223333:role/platform-admin';
 const adminEntry = new EksAccessEntry(infra, 'admin', { clusterName: cluster.name, principalArn: admin, type: 'STANDARD' });
 new EksAccessPolicyAssociation(infra, 'admin-policy', {
@@ -210,7 +228,7 @@ new EksAccessPolicyAssociation(infra, 'admin-policy', {
 
 const nodeRole = (id: string, prefix: string) => {
   const role = new IamRole(infra, id, { namePrefix: prefix, assumeRolePolicy: trust('ec2.amazonaws.com') });
-  for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+  for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']) {
     new IamRolePolicyAttachment(infra, `${id}-${p}`, { role: role.name, policyArn: managed(p) });
   }
   return role;
@@ -244,9 +262,13 @@ const group = (
   });
 };
 const system = group('system', 'AL2023_x86_64_STANDARD', ['m6i.large'], 2, 4, 50, { 'cdktf-ai-infra/node-role': 'system' }, false);
-const g6 = ['g6.xlarge', 'g6.2xlarge', 'g6.4xlarge', 'g6.8xlarge', 'g6.12xlarge', 'g6.16xlarge', 'g6.24xlarge', 'g6.48xlarge'];
+const g6 = ['g6.xlarge'];
 const l4Labels = {
-  'cdktf-ai-infra/pool': 'l4-shared', 'cdktf-ai-infra/accelerator': 'nvidia-l4', 'nvidia.com/gpu.present': 'true', 'nvidia.com/device-plugin.config': 'time-slicing-4',
+  'cdktf-ai-infra/pool': 'l4-shared',
+  'cdktf-ai-infra/accelerator': 'nvidia-l4',
+  'nvidia.com/gpu.present': 'true',
+  'nvidia.com/device-plugin.config': 'time-slicing-4',
+  'k8s.amazonaws.com/accelerator': 'nvidia-l4',
 };
 const l4 = group('l4-shared', 'AL2023_x86_64_NVIDIA', g6, 0, 10, 200, l4Labels, true);
 const asg = l4.resources.get(0).autoscalingGroups.get(0).name;
@@ -256,9 +278,15 @@ templateTags['k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu'] = '
 templateTags['k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu'] = '4';
 Object.entries(templateTags).forEach(([k, v], i) => new AutoscalingGroupTagA(infra, `l4-tag-${i}`, { autoscalingGroupName: asg, tag: { key: k, value: v, propagateAtLaunch: false } }));
 
-const versions: Record<string, string> = { 'vpc-cni': 'v1.20.1-eksbuild.3', 'kube-proxy': 'v1.33.5-eksbuild.2', 'coredns': 'v1.12.4-eksbuild.1', 'eks-pod-identity-agent': 'v1.3.8-eksbuild.2' };
+const versions: Record<string, string> = { 'vpc-cni': 'v1.21.1-eksbuild.7', 'kube-proxy': 'v1.35.3-eksbuild.2', 'coredns': 'v1.13.2-eksbuild.4', 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2' };
 const addons = Object.entries(versions).map(([addonName, addonVersion]) => new EksAddon(infra, addonName, {
-  clusterName: cluster.name, addonName, addonVersion, resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'PRESERVE', dependsOn: addonName === 'coredns' ? [system] : undefined,
+  clusterName: cluster.name,
+  addonName,
+  addonVersion,
+  resolveConflictsOnCreate: 'OVERWRITE',
+  resolveConflictsOnUpdate: 'PRESERVE',
+  dependsOn: addonName === 'coredns' ? [system] : undefined,
+  configurationValues: addonName === 'vpc-cni' ? JSON.stringify({ enableNetworkPolicy: 'true' }) : undefined,
 }));
 const agent = addons[3];
 
@@ -271,7 +299,7 @@ const identity = (namespace: string, serviceAccount: string, statements: object[
 };
 identity('kube-system', 'cluster-autoscaler', [
   allow(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstanceTypes', 'eks:DescribeNodegroup'], ['*']),
-  allow(['autoscaling:SetDesiredCapacity'], [`arn:aws:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`]),
+  allow(['autoscaling:SetDesiredCapacity'], [`arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`]),
 ]);
 
 // Karpenter: node role with an access entry, controller identity, interruption queue fed by EventBridge.
@@ -590,7 +618,7 @@ const prodAddons = stack('acme-ml-prod-addons');
 eksProviders(prodAddons);
 trainingAddons(prodAddons);
 release(prodAddons, 'cert-manager', 'cert-manager', 'cert-manager', 'v1.17.0', 'cert-manager', { crds: { enabled: true } });
-release(prodAddons, 'cluster-autoscaler', 'cluster-autoscaler', 'cluster-autoscaler', '9.51.0', 'kube-system', {
+release(prodAddons, 'cluster-autoscaler', 'cluster-autoscaler', 'cluster-autoscaler', '9.59.0', 'kube-system', {
   cloudProvider: 'aws', awsRegion: region, autoDiscovery: { clusterName: name }, rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
 });
 release(prodAddons, 'kserve-crd', 'kserve', 'kserve-crd', 'v0.20.0', 'kserve');
@@ -720,7 +748,7 @@ k8s(prodWorkloads, 'apps/v1', 'DaemonSet', 'recs-image-pre-pull', 'recs', {
 k8s(prodWorkloads, 'karpenter.k8s.aws/v1', 'EC2NodeClass', 'h100', undefined, {
   spec: {
     role: karpenterNodeRole.name,
-    amiSelectorTerms: [{ alias: 'al2023@latest' }],
+    amiSelectorTerms: [{ alias: 'al2023@v20260714' }],
     subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': name } }],
     securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': name } }],
     metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },

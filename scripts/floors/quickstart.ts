@@ -6,6 +6,8 @@
 import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
@@ -13,6 +15,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -27,7 +30,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { App, dependable, Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
 
 const app = new App();
 const name = 'quickstart-prod';
@@ -75,16 +78,28 @@ const attach = new IamRolePolicyAttachment(infra, 'cluster-policy', { role: clus
 const logs = new CloudwatchLogGroup(infra, 'logs', { name: `/aws/eks/${name}/cluster`, retentionInDays: 90 });
 const cluster = new EksCluster(infra, 'cluster', {
   name,
-  version: '1.33',
+  version: '1.35',
   roleArn: clusterRole.arn,
-  vpcConfig: { subnetIds: privateSubnets, endpointPrivateAccess: true, endpointPublicAccess: false },
+  vpcConfig: { subnetIds: privateSubnets, endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] },
   encryptionConfig: { resources: ['secrets'], provider: { keyArn: key.arn } },
   enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
-  accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+  accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+  upgradePolicy: { supportType: 'STANDARD' },
   dependsOn: [attach, logs],
 });
+const accountId = new TerraformLocal(infra, 'AccountId', Fn.element(Fn.split(':', cluster.arn), 4)).asString;
+const deployer = 'arn:aws:iam::111122223333:role/ci-deployer';
+const deployerEntry = new EksAccessEntry(infra, 'deployer', { clusterName: cluster.name, principalArn: deployer, type: 'STANDARD' });
+new EksAccessPolicyAssociation(infra, 'deployer-policy', {
+  clusterName: cluster.name,
+  principalArn: deployer,
+  policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+  accessScope: { type: 'cluster' },
+  dependsOn: [deployerEntry],
+});
+const spotRole = new IamServiceLinkedRole(infra, 'spot-role', { awsServiceName: 'spot.amazonaws.com', description: 'EC2 Spot' });
 const nodeRole = new IamRole(infra, 'node-role', { namePrefix: `${name}-node`, assumeRolePolicy: trust('ec2.amazonaws.com') });
-for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']) {
   new IamRolePolicyAttachment(infra, `node-${p}`, { role: nodeRole.name, policyArn: policy(p) });
 }
 const template = (id: string, disk: number) => new LaunchTemplate(infra, id, {
@@ -115,19 +130,33 @@ const group = (
   });
 };
 const system = group('system', 'AL2023_x86_64_STANDARD', 'ON_DEMAND', ['m6i.large'], 2, 4, 50, { 'cdktf-ai-infra/node-role': 'system' }, false);
-const g6 = ['g6.xlarge', 'g6.2xlarge', 'g6.4xlarge', 'g6.8xlarge', 'g6.16xlarge', 'g6.12xlarge', 'g6.24xlarge', 'g6.48xlarge'];
-const gpuLabels = { 'cdktf-ai-infra/pool': 'l4', 'cdktf-ai-infra/accelerator': 'nvidia-l4', 'nvidia.com/gpu.present': 'true', 'nvidia.com/device-plugin.config': 'exclusive' };
+const g6 = ['g6.xlarge'];
+const gpuLabels = {
+  'cdktf-ai-infra/pool': 'l4',
+  'cdktf-ai-infra/accelerator': 'nvidia-l4',
+  'nvidia.com/gpu.present': 'true',
+  'nvidia.com/device-plugin.config': 'exclusive',
+  'k8s.amazonaws.com/accelerator': 'nvidia-l4',
+};
 for (const [id, capacity] of [['l4-spot', 'SPOT'], ['l4-od', 'ON_DEMAND']]) {
   const g = group(id, 'AL2023_x86_64_NVIDIA', capacity, g6, 0, 4, 200, gpuLabels, true);
+  if (capacity === 'SPOT') g.dependsOn = [dependable(spotRole)];
   const asg = g.resources.get(0).autoscalingGroups.get(0).name;
   const templateTags: Record<string, string> = { 'k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu': ':NoSchedule', 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '1' };
   for (const [k, v] of Object.entries(gpuLabels)) templateTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
   Object.entries(templateTags).forEach(([k, v], i) => new AutoscalingGroupTagA(infra, `${id}-tag-${i}`, { autoscalingGroupName: asg, tag: { key: k, value: v, propagateAtLaunch: false } }));
 }
-const versions: Record<string, string> = { 'vpc-cni': 'v1.20.1-eksbuild.3', 'kube-proxy': 'v1.33.5-eksbuild.2', 'coredns': 'v1.12.4-eksbuild.1', 'eks-pod-identity-agent': 'v1.3.8-eksbuild.2' };
+const versions: Record<string, string> = { 'vpc-cni': 'v1.21.1-eksbuild.7', 'kube-proxy': 'v1.35.3-eksbuild.2', 'coredns': 'v1.13.2-eksbuild.4', 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2' };
 let agent: EksAddon | undefined;
 for (const [addonName, addonVersion] of Object.entries(versions)) {
-  const a = new EksAddon(infra, addonName, { clusterName: cluster.name, addonName, addonVersion, resolveConflictsOnCreate: 'OVERWRITE', dependsOn: addonName === 'coredns' ? [system] : undefined });
+  const a = new EksAddon(infra, addonName, {
+    clusterName: cluster.name,
+    addonName,
+    addonVersion,
+    resolveConflictsOnCreate: 'OVERWRITE',
+    dependsOn: addonName === 'coredns' ? [system] : undefined,
+    configurationValues: addonName === 'vpc-cni' ? JSON.stringify({ enableNetworkPolicy: 'true' }) : undefined,
+  });
   if (addonName === 'eks-pod-identity-agent') agent = a;
 }
 const caRole = new IamRole(infra, 'ca-role', { namePrefix: `${name}-ca`, assumeRolePolicy: trust('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']) });
@@ -137,7 +166,7 @@ new IamRolePolicy(infra, 'ca-policy', {
     Version: '2012-10-17',
     Statement: [
       { Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstanceTypes', 'eks:DescribeNodegroup'], Resource: ['*'] },
-      { Effect: 'Allow', Action: ['autoscaling:SetDesiredCapacity'], Resource: [`arn:aws:autoscaling:${region}:*:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`] },
+      { Effect: 'Allow', Action: ['autoscaling:SetDesiredCapacity'], Resource: [`arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`] },
     ],
   }),
 });
@@ -168,7 +197,7 @@ new Release(addons, 'cluster-autoscaler', {
   name: 'cluster-autoscaler',
   repository: 'https://kubernetes.github.io/autoscaler',
   chart: 'cluster-autoscaler',
-  version: '9.51.0',
+  version: '9.59.0',
   namespace: 'kube-system',
   values: [JSON.stringify({ autoDiscovery: { clusterName: name }, awsRegion: region })],
 });

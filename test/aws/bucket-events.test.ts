@@ -6,6 +6,7 @@ import { ConfigError } from '../../lib/core/errors';
 import { Keda } from '../../lib/kubernetes/keda';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
@@ -79,7 +80,7 @@ describe('cloud scope and KEDA', () => {
   test('KEDA on EKS: one operator role reading only the platform queues; trigger auth by operator identity', () => {
     const app = testApp();
     const p = new AiPlatform(app, 'acme');
-    const prod = p.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = p.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     const keda = Keda.of(prod);
     expect(Keda.of(prod)).toBe(keda);
     expect(keda.awsTriggerAuthentication('jobs', prod)).toBe('aws-keda');

@@ -1,14 +1,15 @@
 import { App } from 'cdktf';
 import { Construct } from 'constructs';
-import { EksCluster, EksClusterProps } from '../../lib/aws/eks-cluster';
+import { EksCluster, EksClusterProps, EksUpgradePolicy } from '../../lib/aws/eks-cluster';
 import { NatGateways } from '../../lib/aws/network';
-import { EKS_CORE_ADDON_VERSIONS } from '../../lib/aws/versions';
+import { EKS_CORE_ADDON_VERSIONS, EKS_END_OF_STANDARD_SUPPORT, EKS_VERSION_DATA_DATE } from '../../lib/aws/versions';
 import { GpuNodePool, NodeProvisioner } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
 import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { PermissionStatement } from '../../lib/platform/cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
@@ -21,7 +22,7 @@ const READ_MODELS: PermissionStatement = { actions: ['s3:GetObject', 's3:ListBuc
 
 function newCluster(props: Partial<EksClusterProps> = {}, id = 'prod'): { platform: AiPlatform; cluster: EksCluster } {
   const platform = new AiPlatform(testApp(), 'acme');
-  const cluster = platform.addEksCluster(id, { region: 'us-east-1', availabilityZones: AZS, ...props });
+  const cluster = platform.addEksCluster(id, { region: 'us-east-1', availabilityZones: AZS, ...EKS_ACCESS, ...props });
   return { platform, cluster };
 }
 
@@ -47,7 +48,7 @@ describe('EksCluster defaults', () => {
   test('attributes: name, region, version, capabilities, escape hatch', () => {
     expect(cluster.clusterName).toBe('acme-prod');
     expect(cluster.region).toBe('us-east-1');
-    expect(cluster.version).toBe(KubernetesVersion.V1_33);
+    expect(cluster.version).toBe(KubernetesVersion.V1_35);
     expect(cluster.kind.name).toBe('eks');
     expect(cluster.capabilities).toEqual({ karpenter: false, managedNodeGroups: true, spot: true, workloadIdentity: true });
     expect(cluster.infraStack).toBe(cluster.stacks.infra);
@@ -61,12 +62,13 @@ describe('EksCluster defaults', () => {
     expect(synth.stack('acme-prod-addons').json.provider.aws).toBeUndefined();
   });
 
-  test('an EKS 1.33 control plane with API authentication mode', () => {
+  test('an EKS 1.35 control plane (in standard support at the data date) with API authentication mode and the STANDARD upgrade policy', () => {
     const eks = onlyResource(infra, 'aws_eks_cluster');
     expect(eks.name).toBe('acme-prod');
-    expect(eks.version).toBe('1.33');
+    expect(eks.version).toBe('1.35');
     expect(eks.role_arn).toBe('${aws_iam_role.ClusterRole.arn}');
-    expect(eks.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true });
+    expect(eks.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
+    expect(eks.upgrade_policy).toEqual({ support_type: 'STANDARD' });
   });
 
   test('secrets are encrypted with a rotated KMS key', () => {
@@ -78,11 +80,19 @@ describe('EksCluster defaults', () => {
     expect(onlyResource(infra, 'aws_kms_alias')).toMatchObject({ name: 'alias/eks/acme-prod', target_key_id: '${aws_kms_key.SecretsKey.key_id}' });
   });
 
-  test('the API endpoint is private only', () => {
+  test('the API endpoint is private, reachable on 443 from the given network through the cluster security group', () => {
     const vpc = onlyResource(infra, 'aws_eks_cluster').vpc_config;
     expect(vpc.endpoint_private_access).toBe(true);
     expect(vpc.endpoint_public_access).toBe(false);
     expect(vpc.public_access_cidrs).toBeUndefined();
+    expect(onlyResource(infra, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
+      security_group_id: '${aws_eks_cluster.Resource.vpc_config[0].cluster_security_group_id}',
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '10.250.0.0/24',
+      description: 'Kubernetes API from 10.250.0.0/24',
+    });
     expect(vpc.subnet_ids).toHaveLength(3);
     for (const id of vpc.subnet_ids) expect(id).toMatch(/^\$\{aws_subnet\.Network_Private\d_/);
   });
@@ -102,15 +112,28 @@ describe('EksCluster defaults', () => {
     expect(resourcesOf(infra, 'aws_iam_role_policy_attachment').ClusterRolePolicy.policy_arn).toBe('arn:aws:iam::aws:policy/AmazonEKSClusterPolicy');
   });
 
-  test('without admin principals: no access entries, the creator is bootstrapped as admin', () => {
-    expect(resourcesOf(infra, 'aws_eks_access_entry')).toEqual({});
-    expect(resourcesOf(infra, 'aws_eks_access_policy_association')).toEqual({});
+  test('the deploying principal gets a cluster-admin access entry; the creator is not bootstrapped', () => {
+    const entries = resourcesOf(infra, 'aws_eks_access_entry');
+    expect(Object.keys(entries)).toEqual(['Deployer']);
+    expect(entries.Deployer).toMatchObject({ principal_arn: EKS_ACCESS.deployerPrincipalArn, type: 'STANDARD' });
+    expect(resourcesOf(infra, 'aws_eks_access_policy_association').DeployerPolicy).toMatchObject({
+      principal_arn: EKS_ACCESS.deployerPrincipalArn,
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      access_scope: { type: 'cluster' },
+      depends_on: ['aws_eks_access_entry.Deployer'],
+    });
+  });
+
+  test('the VPC CNI enforces NetworkPolicies (enableNetworkPolicy), the other add-ons keep their defaults', () => {
+    const addons = resourcesOf(infra, 'aws_eks_addon');
+    expect(JSON.parse(addons['Addon-vpc-cni'].configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+    for (const name of ['coredns', 'kube-proxy', 'eks-pod-identity-agent']) expect(addons[`Addon-${name}`].configuration_values).toBeUndefined();
   });
 
   test('the four core add-ons are pinned for the Kubernetes version', () => {
     const addons = Object.values<any>(resourcesOf(infra, 'aws_eks_addon'));
     const pinned = Object.fromEntries(addons.map((a) => [a.addon_name, a.addon_version]));
-    expect(pinned).toEqual(EKS_CORE_ADDON_VERSIONS['1.33']);
+    expect(pinned).toEqual(EKS_CORE_ADDON_VERSIONS['1.35']);
     expect(Object.keys(pinned).sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     for (const a of addons) {
       expect(a).toMatchObject({ cluster_name: '${aws_eks_cluster.Resource.name}', resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'PRESERVE' });
@@ -145,7 +168,7 @@ describe('EksCluster defaults', () => {
     const attached = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy_attachment'))
       .filter((a) => a.role === '${aws_iam_role.NodeRole.name}').map((a) => a.policy_arn).sort();
     expect(attached).toEqual([
-      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
       'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
       'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
     ]);
@@ -196,6 +219,10 @@ describe('EksCluster defaults', () => {
     }
   });
 
+  test('the account id is a local read from the cluster ARN (no data source: the stack plans offline)', () => {
+    expect(infra.json.locals.AccountId).toBe('${element(split(":", aws_eks_cluster.Resource.arn), 4)}');
+  });
+
   test('the infra stack outputs the cluster name and endpoint', () => {
     expect(infra.json.output.ClusterName.value).toBe('${aws_eks_cluster.Resource.name}');
     expect(infra.json.output.ClusterEndpoint.value).toBe('${aws_eks_cluster.Resource.endpoint}');
@@ -208,7 +235,7 @@ describe('EksCluster options', () => {
     const infra = synthCluster({ adminPrincipalArns: [ADMIN, other] }).stack('acme-prod-infra');
     expect(onlyResource(infra, 'aws_eks_cluster').access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
     const entries = resourcesOf(infra, 'aws_eks_access_entry');
-    expect(Object.values<any>(entries).map((e) => [e.principal_arn, e.type])).toEqual([[ADMIN, 'STANDARD'], [other, 'STANDARD']]);
+    expect(Object.values<any>(entries).map((e) => [e.principal_arn, e.type])).toEqual([[ADMIN, 'STANDARD'], [other, 'STANDARD'], [EKS_ACCESS.deployerPrincipalArn, 'STANDARD']]);
     const assoc = resourcesOf(infra, 'aws_eks_access_policy_association');
     expect(assoc.Admin0Policy).toMatchObject({
       cluster_name: '${aws_eks_cluster.Resource.name}',
@@ -273,8 +300,8 @@ describe('EksCluster options', () => {
 
   test('a version this library does not pin works with explicit add-on versions', () => {
     const versions = { 'vpc-cni': 'v1', 'coredns': 'v2', 'kube-proxy': 'v3', 'eks-pod-identity-agent': 'v4' };
-    const infra = synthCluster({ version: KubernetesVersion.of('1.35'), addonVersions: versions }).stack('acme-prod-infra');
-    expect(onlyResource(infra, 'aws_eks_cluster').version).toBe('1.35');
+    const infra = synthCluster({ version: KubernetesVersion.of('1.36'), addonVersions: versions }).stack('acme-prod-infra');
+    expect(onlyResource(infra, 'aws_eks_cluster').version).toBe('1.36');
     expect(Object.values<any>(resourcesOf(infra, 'aws_eks_addon')).map((a) => a.addon_version).sort()).toEqual(['v1', 'v2', 'v3', 'v4']);
   });
 
@@ -342,7 +369,7 @@ describe('EksCluster validation', () => {
 
   test('throws when the cluster id is not a DNS label', () => {
     const platform = new AiPlatform(testApp(), 'acme');
-    expectConfigError(() => platform.addEksCluster('Prod_1', { region: 'us-east-1', availabilityZones: AZS }), { path: 'acme/Prod_1', field: 'id', received: 'Prod_1' });
+    expectConfigError(() => platform.addEksCluster('Prod_1', { region: 'us-east-1', availabilityZones: AZS, ...EKS_ACCESS }), { path: 'acme/Prod_1', field: 'id', received: 'Prod_1' });
   });
 
   test('throws when the region is not an AWS region code', () => {
@@ -351,7 +378,7 @@ describe('EksCluster validation', () => {
 
   test('throws when the region is not allowed by the platform', () => {
     const platform = new AiPlatform(testApp(), 'acme', { allowedRegions: ['eu-central-1'] });
-    expectConfigError(() => platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: AZS }), { path: P, field: 'region', received: 'us-east-1' });
+    expectConfigError(() => platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: AZS, ...EKS_ACCESS }), { path: P, field: 'region', received: 'us-east-1' });
   });
 
   test('throws when clusterName is not a valid EKS cluster name', () => {
@@ -414,8 +441,8 @@ describe('EksCluster validation', () => {
   });
 
   test('throws when a core add-on has no pinned version for the Kubernetes version', () => {
-    const e = expectConfigError(() => newCluster({ version: KubernetesVersion.of('1.35') }), { path: P, field: 'addonVersions.vpc-cni', received: undefined });
-    expect(e.message).toContain('aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name vpc-cni');
+    const e = expectConfigError(() => newCluster({ version: KubernetesVersion.of('1.36') }), { path: P, field: 'addonVersions.vpc-cni', received: undefined });
+    expect(e.message).toContain('aws eks describe-addon-versions --kubernetes-version 1.36 --addon-name vpc-cni');
   });
 
   test('throws when a pool asks for Karpenter on a cluster without it', () => {
@@ -466,7 +493,7 @@ const maybe = skipPlan ? test.skip : test;
 
 describe('EksCluster offline plan', () => {
   maybe('a cluster with a spot GPU pool with fallback, an admin and a workload identity plans offline', () => {
-    const { platform, cluster } = newCluster({ adminPrincipalArns: [ADMIN] });
+    const { platform, cluster } = newCluster({ adminPrincipalArns: [ADMIN], createSpotServiceLinkedRole: true });
     const pool = new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, capacity: Capacity.spot({ fallbackToOnDemand: true }), maxNodes: 4 });
     cluster.grantWorkload(pool, 'serving', 'recs', [READ_MODELS]);
     const json = synthApp(App.of(platform)).stack('acme-prod-infra').json;
@@ -476,7 +503,7 @@ describe('EksCluster offline plan', () => {
     expect(result.failedStep).toBeUndefined();
     expect(result.ok).toBe(true);
     const planned = new Set(result.plannedResources.map((r) => r.type));
-    for (const t of ['aws_eks_cluster', 'aws_eks_node_group', 'aws_autoscaling_group_tag', 'aws_eks_pod_identity_association', 'aws_eks_access_entry']) {
+    for (const t of ['aws_eks_cluster', 'aws_eks_node_group', 'aws_autoscaling_group_tag', 'aws_eks_pod_identity_association', 'aws_eks_access_entry', 'aws_vpc_security_group_ingress_rule', 'aws_iam_service_linked_role']) {
       expect(planned).toContain(t);
     }
     // Three node groups: system, spot GPU, on-demand fallback.
@@ -486,7 +513,7 @@ describe('EksCluster offline plan', () => {
 });
 
 describe('EksCluster network ranges and public endpoint', () => {
-  const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+  const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
   test('throws when two VPCs of a platform overlap', () => {
     const p = new AiPlatform(testApp(), 'acme');
     p.addEksCluster('a', { ...base, vpcCidr: '10.0.0.0/16' });
@@ -505,5 +532,96 @@ describe('EksCluster network ranges and public endpoint', () => {
       .toThrow(/acme\/a: invalid publicAccessCidrs: received "0.0.0.0\/0".*allowPublicEndpointFromAnywhere/);
     expect(() => p.addEksCluster('b', { ...base, vpcCidr: '10.1.0.0/16', endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], allowPublicEndpointFromAnywhere: true }))
       .not.toThrow();
+  });
+});
+
+describe('EksCluster first deploy (issue 16)', () => {
+  const P = 'acme/prod';
+  const noAccess = { deployerPrincipalArn: undefined, privateAccessCidrs: undefined, createSpotServiceLinkedRole: undefined };
+
+  test('throws when the private endpoint has no network path for the addons and workloads stacks', () => {
+    const e = expectConfigError(() => newCluster({ privateAccessCidrs: undefined }), { path: P, field: 'privateAccessCidrs', received: undefined });
+    expect(e.expected).toMatch(/privateAccessPrefixListIds.*endpointPublicAccess: true with publicAccessCidrs/);
+  });
+
+  test('a public endpoint limited to the runner CIDRs needs no ingress rule; private CIDRs and prefix lists each get one on 443', () => {
+    const pub = synthCluster({ privateAccessCidrs: undefined, endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] }).stack('acme-prod-infra');
+    expect(resourcesOf(pub, 'aws_vpc_security_group_ingress_rule')).toEqual({});
+    const priv = synthCluster({ privateAccessCidrs: ['192.168.0.0/16', '10.9.0.0/24'], privateAccessPrefixListIds: ['pl-0123456789abcdef0'] }).stack('acme-prod-infra');
+    const rules = resourcesOf(priv, 'aws_vpc_security_group_ingress_rule');
+    expect(Object.values<any>(rules).map((r) => [r.cidr_ipv4 ?? r.prefix_list_id, r.from_port, r.to_port, r.ip_protocol])).toEqual([
+      ['192.168.0.0/16', 443, 443, 'tcp'], ['10.9.0.0/24', 443, 443, 'tcp'], ['pl-0123456789abcdef0', 443, 443, 'tcp'],
+    ]);
+    for (const r of Object.values<any>(rules)) expect(r.security_group_id).toBe('${aws_eks_cluster.Resource.vpc_config[0].cluster_security_group_id}');
+  });
+
+  test('throws on an open or malformed private access source', () => {
+    expectConfigError(() => newCluster({ privateAccessCidrs: ['0.0.0.0/0'] }), { path: P, field: 'privateAccessCidrs', received: '0.0.0.0/0' });
+    expectConfigError(() => newCluster({ privateAccessPrefixListIds: ['sg-123'] }), { path: P, field: 'privateAccessPrefixListIds', received: 'sg-123' });
+  });
+
+  test('throws when nobody would be cluster admin: no deployer and no admins', () => {
+    const e = expectConfigError(() => newCluster({ deployerPrincipalArn: undefined }), { path: P, field: 'deployerPrincipalArn', received: undefined });
+    expect(e.expected).toContain('runs cdktf deploy');
+  });
+
+  test('throws on an assumed-role session ARN (access entries take the role ARN)', () => {
+    const session = 'arn:aws:sts::111122223333:assumed-role/ci-deployer/session-1';
+    expectConfigError(() => newCluster({ deployerPrincipalArn: session }), { path: P, field: 'deployerPrincipalArn', received: session });
+    expectConfigError(() => newCluster({ adminPrincipalArns: [ADMIN, session] }), { path: P, field: 'adminPrincipalArns[1]', received: session });
+  });
+
+  test('bootstrap_cluster_creator_admin_permissions is false with or without admins (a change would replace the cluster)', () => {
+    const values = [{}, { adminPrincipalArns: [ADMIN] }, { deployerPrincipalArn: undefined, adminPrincipalArns: [ADMIN] }].map((p) =>
+      onlyResource(synthCluster(p).stack('acme-prod-infra'), 'aws_eks_cluster').access_config.bootstrap_cluster_creator_admin_permissions);
+    expect(values).toEqual([false, false, false]);
+  });
+
+  test('a deployer also listed as admin gets one access entry', () => {
+    const infra = synthCluster({ adminPrincipalArns: [EKS_ACCESS.deployerPrincipalArn, ADMIN] }).stack('acme-prod-infra');
+    expect(Object.values<any>(resourcesOf(infra, 'aws_eks_access_entry')).map((e) => e.principal_arn)).toEqual([ADMIN, EKS_ACCESS.deployerPrincipalArn]);
+  });
+
+  test('the default version is in EKS standard support at the data date and has pinned add-ons', () => {
+    const end = EKS_END_OF_STANDARD_SUPPORT[KubernetesVersion.DEFAULT.version];
+    expect(end > EKS_VERSION_DATA_DATE).toBe(true);
+    expect(EKS_CORE_ADDON_VERSIONS[KubernetesVersion.DEFAULT.version]).toBeDefined();
+    expect(KubernetesVersion.of('1.35')).toBe(KubernetesVersion.V1_35);
+  });
+
+  test('a version past standard support defaults to the EXTENDED upgrade policy with a warning; the policy can be set', () => {
+    const { platform } = newCluster({ version: KubernetesVersion.V1_34 });
+    const app = App.of(platform);
+    const infra = synthApp(app).stack('acme-prod-infra');
+    expect(onlyResource(infra, 'aws_eks_cluster').upgrade_policy).toEqual({ support_type: 'EXTENDED' });
+    const warnings = platform.node.findAll().flatMap((c) => c.node.metadata).map((m) => String(m.data));
+    expect(warnings.some((w) => /1\.34 left EKS standard support on 2026-12-02/.test(w))).toBe(true);
+    const std = synthCluster({ version: KubernetesVersion.V1_34, upgradePolicy: EksUpgradePolicy.STANDARD }).stack('acme-prod-infra');
+    expect(onlyResource(std, 'aws_eks_cluster').upgrade_policy).toEqual({ support_type: 'STANDARD' });
+  });
+
+  test('a spot pool needs an explicit choice about the Spot service-linked role', () => {
+    const { cluster } = newCluster({ createSpotServiceLinkedRole: undefined });
+    const e = expectConfigError(() => new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, instanceTypes: ['g6.xlarge'], capacity: Capacity.spot(), maxNodes: 1 }),
+      { path: P, field: 'createSpotServiceLinkedRole', received: undefined });
+    expect(e.expected).toContain('AuthFailure.ServiceLinkedRoleCreationNotPermitted');
+    // On-demand pools do not ask.
+    expect(() => new GpuNodePool(cluster, 'od', { accelerator: Accelerator.NVIDIA_L4, instanceTypes: ['g6.xlarge'], maxNodes: 1 })).not.toThrow();
+  });
+
+  test('createSpotServiceLinkedRole: true creates the role once per account, and spot node groups wait for it', () => {
+    const infra = synthCluster({ createSpotServiceLinkedRole: true }, (c) => {
+      new GpuNodePool(c, 'l4', { accelerator: Accelerator.NVIDIA_L4, instanceTypes: ['g6.xlarge'], capacity: Capacity.spot(), maxNodes: 1 });
+    }).stack('acme-prod-infra');
+    expect(onlyResource(infra, 'aws_iam_service_linked_role')).toMatchObject({ aws_service_name: 'spot.amazonaws.com' });
+    const spot = Object.entries<any>(resourcesOf(infra, 'aws_eks_node_group')).find(([id]) => id.startsWith('l4_'))![1];
+    expect(spot.depends_on).toContain('aws_iam_service_linked_role.SpotServiceLinkedRole');
+    const none = synthCluster({}).stack('acme-prod-infra');
+    expect(resourcesOf(none, 'aws_iam_service_linked_role')).toEqual({});
+    const platform = new AiPlatform(testApp(), 'acme');
+    platform.addEksCluster('a', { region: 'us-east-1', availabilityZones: AZS, ...EKS_ACCESS, createSpotServiceLinkedRole: true });
+    expectConfigError(() => platform.addEksCluster('b', { region: 'us-east-1', availabilityZones: AZS, ...EKS_ACCESS, vpcCidr: '10.1.0.0/16', createSpotServiceLinkedRole: true }),
+      { path: 'acme/b', field: 'createSpotServiceLinkedRole', received: true });
+    void noAccess;
   });
 });

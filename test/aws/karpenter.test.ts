@@ -9,12 +9,13 @@ import { GpuSharing } from '../../lib/core/gpu-sharing';
 import { ec2NodeClass, nodePool, restrictedNodeLabelReason } from '../../lib/kubernetes/karpenter-objects';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { NodePoolSpec } from '../../lib/platform/cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
 
-const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true };
+const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true };
 const RESERVATION = 'cr-0123456789abcdef0';
 
 function newCluster(props: Partial<EksClusterProps> = {}): EksCluster {
@@ -82,7 +83,8 @@ describe('Karpenter on an EKS cluster with a spot H100 pool', () => {
   test('EC2NodeClass: AL2023 alias, node role name, discovery selectors, encrypted gp3, IMDSv2 hop limit 1', () => {
     expect(nodeClass.apiVersion).toBe('karpenter.k8s.aws/v1');
     expect(nodeClass.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'p', 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' });
-    expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
+    // A pinned AMI release: al2023@latest would replace every node on each AMI release.
+    expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20260714' }]);
     // The name (not ARN) of Karpenter's node role, read from the infra stack.
     expect(nodeClass.spec.role).toMatch(/^\$\{data\.terraform_remote_state\..*Karpenter_NodeRole.*name\}$/);
     expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'p-prod' } }]);
@@ -192,7 +194,9 @@ describe('Karpenter on an EKS cluster with a spot H100 pool', () => {
       'arn:aws:ssm:us-east-1::parameter/aws/service/eks/optimized-ami/*',
       'arn:aws:ssm:us-east-1::parameter/aws/service/bottlerocket/*',
     ]);
-    expect(byAction('iam:CreateInstanceProfile')).toEqual(['arn:aws:iam::*:instance-profile/*']);
+    // The cluster's account (a local read from the cluster ARN), never `*` as account.
+    expect(byAction('iam:CreateInstanceProfile')).toEqual(['arn:aws:iam::${local.AccountId}:instance-profile/*']);
+    for (const arn of statements.flatMap((s) => [].concat(s.Resource)) as string[]) expect(arn.split(':')[4]).not.toBe('*');
     // `*` resources only where the action has no resource-level permissions.
     const starActions = statements.filter((s) => [].concat(s.Resource).includes('*' as never)).flatMap((s) => [].concat(s.Action));
     for (const a of starActions) expect(a).toMatch(/^(ec2:Describe[A-Za-z]+|pricing:GetProducts|iam:ListInstanceProfiles|arc-zonal-shift:GetManagedResource)$/);
@@ -205,7 +209,9 @@ describe('Karpenter on an EKS cluster with a spot H100 pool', () => {
   });
 
   test('Karpenter nodes: their own node role with an EC2_LINUX access entry', () => {
-    expect(onlyResource(infra, 'aws_eks_access_entry')).toMatchObject({
+    const nodeEntries = Object.values<any>(resourcesOf(infra, 'aws_eks_access_entry')).filter((e) => e.type === 'EC2_LINUX');
+    expect(nodeEntries).toHaveLength(1);
+    expect(nodeEntries[0]).toMatchObject({
       cluster_name: '${aws_eks_cluster.Resource.name}',
       principal_arn: '${aws_iam_role.Karpenter_NodeRole_015FD185.arn}',
       type: 'EC2_LINUX',
@@ -213,7 +219,7 @@ describe('Karpenter on an EKS cluster with a spot H100 pool', () => {
     const attachments = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy_attachment'))
       .filter((a) => a.role === '${aws_iam_role.Karpenter_NodeRole_015FD185.name}').map((a) => a.policy_arn).sort();
     expect(attachments).toEqual([
-      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
       'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
       'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
     ]);
@@ -260,6 +266,13 @@ describe('Karpenter on an EKS cluster with a spot H100 pool', () => {
 });
 
 describe('Karpenter pools: OS, sharing, reserved capacity, existing VPC', () => {
+  test('nodeAmiRelease moves the pinned AL2023 release on purpose; "latest" or a malformed tag is rejected', () => {
+    const cluster = newCluster({ nodeAmiRelease: 'v20260724' });
+    h100(cluster);
+    expect(objectOf(synthApp(App.of(cluster)), 'EC2NodeClass', 'h100').spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20260724' }]);
+    expectConfigError(() => newCluster({ nodeAmiRelease: 'latest' }), { path: 'p/prod', field: 'nodeAmiRelease', received: 'latest' });
+  });
+
   test('Bottlerocket: bottlerocket alias, encrypted OS volume and the data volume /dev/xvdb', () => {
     const cluster = newCluster();
     h100(cluster, { os: NodeOs.BOTTLEROCKET_NVIDIA, diskGiB: 500 });
@@ -294,7 +307,7 @@ describe('Karpenter pools: OS, sharing, reserved capacity, existing VPC', () => 
     expect(pool.spec.limits).toEqual({ 'aws.amazon.com/neuron': String(3 * largest), 'nodes': '3' });
     expect(pool.spec.template.spec.taints).toEqual([{ key: 'aws.amazon.com/neuron', effect: 'NoSchedule' }]);
     expect(pool.spec.template.metadata.labels).toEqual(inf2.nodeLabels);
-    expect(objectOf(synth, 'EC2NodeClass', 'inf2').spec.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
+    expect(objectOf(synth, 'EC2NodeClass', 'inf2').spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20260714' }]);
     for (const o of karpenterObjects(synth)) expect(defaultRegistry().validate(o)).toEqual([]);
   });
 

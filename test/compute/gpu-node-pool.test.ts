@@ -1,12 +1,13 @@
 import { App } from 'cdktf';
 import { EksCluster } from '../../lib/aws/eks-cluster';
-import { GpuNodePool, GpuNodePoolProps, NodeOs } from '../../lib/compute/gpu-node-pool';
+import { GpuNodePool, GpuNodePoolProps, NodeOs, NodeProvisioner } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Capacity } from '../../lib/core/capacity';
 import { GpuSharing, MigStrategy } from '../../lib/core/gpu-sharing';
 import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingCluster } from '../../lib/platform/existing-cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { expectConfigError } from '../support/errors';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, SynthesizedStack, testApp } from '../support/synth';
 
@@ -17,7 +18,7 @@ const GPU_TAINT = { key: 'nvidia.com/gpu', effect: 'NO_SCHEDULE' };
 
 function newCluster(platformName = 'acme', clusterId = 'prod', version?: KubernetesVersion): EksCluster {
   const platform = new AiPlatform(testApp(), platformName);
-  return platform.addEksCluster(clusterId, { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version });
+  return platform.addEksCluster(clusterId, { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version });
 }
 
 function infraOf(cluster: EksCluster): SynthesizedStack {
@@ -77,7 +78,7 @@ describe('GpuNodePool: spot L4 with fallback and time-slicing on EKS', () => {
     expect(Object.keys(groups).sort()).toEqual([fallbackId, spotId].sort());
   });
 
-  test('a SPOT group of NVIDIA AL2023 nodes over the L4 instance types, scaling from zero', () => {
+  test('a SPOT group of NVIDIA AL2023 nodes of one shape (the smallest L4 type), scaling from zero', () => {
     const g = groups[spotId];
     expect(g).toMatchObject({
       ami_type: 'AL2023_x86_64_NVIDIA',
@@ -87,12 +88,13 @@ describe('GpuNodePool: spot L4 with fallback and time-slicing on EKS', () => {
       node_role_arn: '${aws_iam_role.NodeRole.arn}',
       node_group_name_prefix: 'acme-prod-l4-spot-',
     });
-    expect(g.instance_types).toEqual(Accelerator.NVIDIA_L4.instanceTypes('aws').map((t) => t.name));
-    expect(g.instance_types[0]).toBe('g6.xlarge');
+    // One shape per managed node group (Cluster Autoscaler AWS README): not g6.xlarge … g6.48xlarge.
+    expect(g.instance_types).toEqual(['g6.xlarge']);
+    expect(pool.instanceTypes).toEqual(['g6.xlarge']);
     expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
   });
 
-  test('nodes are tainted nvidia.com/gpu:NO_SCHEDULE and labelled for the device plugin', () => {
+  test('nodes are tainted nvidia.com/gpu:NO_SCHEDULE and labelled for the device plugin and the Cluster Autoscaler GPU label', () => {
     const g = groups[spotId];
     expect(g.taint).toEqual([GPU_TAINT]);
     expect(g.labels).toEqual({
@@ -100,7 +102,10 @@ describe('GpuNodePool: spot L4 with fallback and time-slicing on EKS', () => {
       'cdktf-ai-infra/accelerator': 'nvidia-l4',
       'nvidia.com/gpu.present': 'true',
       'nvidia.com/device-plugin.config': 'time-slicing-4',
+      'k8s.amazonaws.com/accelerator': 'nvidia-l4',
     });
+    // Also in the scale-from-zero template, so that the autoscaler knows it before a node exists.
+    for (const tags of Object.values(templateTags(infra))) expect(tags[`${TEMPLATE}/label/k8s.amazonaws.com/accelerator`]).toBe('nvidia-l4');
   });
 
   test('a second ON_DEMAND group with the same labels and taints is the fallback', () => {
@@ -130,6 +135,7 @@ describe('GpuNodePool: spot L4 with fallback and time-slicing on EKS', () => {
       [`${TEMPLATE}/label/cdktf-ai-infra/accelerator`]: 'nvidia-l4',
       [`${TEMPLATE}/label/nvidia.com/gpu.present`]: 'true',
       [`${TEMPLATE}/label/nvidia.com/device-plugin.config`]: 'time-slicing-4',
+      [`${TEMPLATE}/label/k8s.amazonaws.com/accelerator`]: 'nvidia-l4',
       [`${TEMPLATE}/taint/nvidia.com/gpu`]: ':NoSchedule',
       // Smallest L4 type has 1 GPU, advertised 4 times.
       [`${TEMPLATE}/resources/nvidia.com/gpu`]: '4',
@@ -182,7 +188,8 @@ describe('GpuNodePool: what a managed node group pool installs in the addons sta
 
   test('one Cluster Autoscaler release for the cluster version, preferring the spot group over its fallback', () => {
     const { release, values } = releases['cluster-autoscaler'];
-    expect(release).toMatchObject({ namespace: 'kube-system', version: '9.51.0' });
+    // Kubernetes 1.35 (the default): chart 9.59.0, Cluster Autoscaler 1.35.0.
+    expect(release).toMatchObject({ namespace: 'kube-system', version: '9.59.0' });
     expect(values).toMatchObject({ cloudProvider: 'aws', awsRegion: 'us-east-1', autoDiscovery: { clusterName: 'acme-prod' } });
     expect(values.extraArgs.expander).toBe('priority,least-waste');
     expect(values.expanderPriorities).toEqual({ 10: ['.*'], 50: ['^eks-acme-prod-l4-spot-.*'] });
@@ -228,7 +235,8 @@ describe('GpuNodePool with a long cluster name', () => {
     for (const g of groups) {
       // EKS names the Auto Scaling group of a managed node group eks-<node group name>-<uuid>.
       const asgArn = `arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:uuid:autoScalingGroupName/eks-${g.node_group_name_prefix}20261129-0a1b2c3d`;
-      expect(scaling.Resource.some((r: string) => globRegExp(r).test(asgArn))).toBe(true);
+      // The account is the cluster's (a Terraform local from its ARN), not `*`.
+      expect(scaling.Resource.some((r: string) => r.includes(':${local.AccountId}:') && globRegExp(r.replace('${local.AccountId}', '111122223333')).test(asgArn))).toBe(true);
     }
   });
 });
@@ -264,18 +272,47 @@ describe('GpuNodePool variants', () => {
   });
 
   test('explicit instance types set the accelerator and the GPUs per node', () => {
-    const { pool, infra } = build('l4x4', { instanceTypes: ['g6.12xlarge', 'g6.24xlarge'], maxNodes: 2, sharing: GpuSharing.timeSlicing(2) });
+    const { pool, infra } = build('l4x4', { instanceTypes: ['g6.12xlarge'], maxNodes: 2, sharing: GpuSharing.timeSlicing(2) });
     expect(pool.accelerator).toBe(Accelerator.NVIDIA_L4);
-    expect(pool.instanceTypes).toEqual(['g6.12xlarge', 'g6.24xlarge']);
+    expect(pool.instanceTypes).toEqual(['g6.12xlarge']);
     expect(pool.unitsPerNode).toBe(8);
     const [group] = Object.values<any>(poolGroups(infra));
-    expect(group.instance_types).toEqual(['g6.12xlarge', 'g6.24xlarge']);
+    expect(group.instance_types).toEqual(['g6.12xlarge']);
     expect(Object.values(templateTags(infra))[0][`${TEMPLATE}/resources/nvidia.com/gpu`]).toBe('8');
   });
 
-  test('units per node hold on the smallest instance type of the pool', () => {
-    const { pool } = build('l4', { instanceTypes: ['g6.48xlarge', 'g6.xlarge'], maxNodes: 1 });
+  test('units per node hold on the smallest instance type of the pool (Karpenter, which mixes shapes)', () => {
+    const karpenter = new AiPlatform(testApp(), 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true });
+    const pool = new GpuNodePool(karpenter, 'l4', { instanceTypes: ['g6.48xlarge', 'g6.xlarge'], maxNodes: 1 });
     expect(pool.unitsPerNode).toBe(1);
+  });
+
+  test('throws when a managed node group would mix instance shapes (Cluster Autoscaler needs one per group)', () => {
+    const e = expectConfigError(() => build('l4', { instanceTypes: ['g6.xlarge', 'g6.12xlarge'], maxNodes: 1 }),
+      { path: 'acme/prod/l4', field: 'instanceTypes', received: ['g6.xlarge', 'g6.12xlarge'] });
+    expect(e.expected).toMatch(/g6\.xlarge: 1 accelerators, 4 vCPUs, 16 GiB; g6\.12xlarge: 4 accelerators, 48 vCPUs, 192 GiB/);
+    expect(e.expected).toContain('NodeProvisioner.KARPENTER');
+  });
+
+  test('a managed node group pool defaults to one shape of the accelerator; a Karpenter pool to all its types', () => {
+    const mng = build('a', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 1 }).pool;
+    expect(mng.instanceTypes).toEqual(['g6.xlarge']);
+    const karpenter = new AiPlatform(testApp(), 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true });
+    const k = new GpuNodePool(karpenter, 'k', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 1, provisioner: NodeProvisioner.KARPENTER });
+    expect(k.instanceTypes).toEqual(Accelerator.NVIDIA_L4.instanceTypes('aws').map((t) => t.name));
+  });
+
+  test('a Neuron pool warns that the Neuron device plugin must be installed (no sourced chart pin yet)', () => {
+    const { pool } = build('inf2w', { accelerator: Accelerator.AWS_INFERENTIA2, maxNodes: 1 });
+    expect(pool.node.metadata.map((m) => String(m.data)).join('\n')).toMatch(/Neuron device plugin.*oci:\/\/public\.ecr\.aws\/neuron\/neuron-helm-chart/);
+    const { pool: l4 } = build('l4w', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 1 });
+    expect(l4.node.metadata.map((m) => String(m.data)).join('\n')).not.toMatch(/Neuron/);
+  });
+
+  test('Neuron node groups do not get the NVIDIA-only Cluster Autoscaler GPU label', () => {
+    const { infra } = build('inf2', { accelerator: Accelerator.AWS_INFERENTIA2, maxNodes: 1 });
+    const [group] = Object.values<any>(poolGroups(infra));
+    expect(group.labels['k8s.amazonaws.com/accelerator']).toBeUndefined();
   });
 
   test('MIG mixed on H100: per-profile resource, 7 slices per GPU', () => {
@@ -460,6 +497,13 @@ describe('GpuNodePool validation', () => {
     expectConfigError(() => new GpuNodePool(old, 'l4', { accelerator: L4, maxNodes: 1 }), { path: 'acme/old', field: 'version', received: '1.32' });
   });
 
+  test('Kubernetes 1.36 has no sourced Cluster Autoscaler chart: a managed node group pool fails at synth', () => {
+    const versions = { 'vpc-cni': 'v1', 'coredns': 'v2', 'kube-proxy': 'v3', 'eks-pod-identity-agent': 'v4' };
+    const next = new AiPlatform(testApp(), 'acme').addEksCluster('next', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version: KubernetesVersion.of('1.36'), addonVersions: versions });
+    const e = expectConfigError(() => new GpuNodePool(next, 'l4', { accelerator: L4, maxNodes: 1 }), { path: 'acme/next', field: 'version', received: '1.36' });
+    expect(e.expected).toContain('1.33, 1.34, 1.35');
+  });
+
   test('throws when a pool is created on an existing cluster', () => {
     const lab = new AiPlatform(testApp(), 'acme').addExistingCluster('lab');
     expectConfigError(() => new GpuNodePool(lab, 'a100', { accelerator: Accelerator.NVIDIA_A100_80GB, maxNodes: 1 }),
@@ -528,7 +572,7 @@ describe('GpuNodePool.fromExistingNodes', () => {
 describe('Cluster Autoscaler permissions', () => {
   test('scaling is limited to Auto Scaling groups tagged with this cluster', () => {
     const app = testApp();
-    const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 2 });
     const infra = synthApp(app).stack('acme-prod-infra');
     const policy = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy))[0];

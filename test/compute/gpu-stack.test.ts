@@ -1,7 +1,8 @@
 import { Accelerator, AiPlatform, Capacity, GpuNodePool, GpuSharing, GpuStack, MigStrategy } from '../../lib';
+import { EKS_ACCESS } from '../support/eks-access';
 import { resourcesOf, synthApp, testApp } from '../support/synth';
 
-const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 
 function releases(app: ReturnType<typeof testApp>) {
   return Object.values<any>(resourcesOf(synthApp(app).stack('acme-prod-addons'), 'helm_release'));

@@ -1,9 +1,11 @@
-import { Accelerator, AiPlatform, Capacity, GpuNodePool, NodeProvisioner } from '../../lib';
+import { Accelerator, AiPlatform, Capacity, Duration, GpuNodePool, NodeProvisioner, TrainingPipeline, TrainingStage } from '../../lib';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
+import { jobSetOf } from '../training/support';
 
-const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] };
+const base = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], ...EKS_ACCESS };
 
 describe('GpuNodePool placement on managed node groups', () => {
   const app = testApp();
@@ -42,6 +44,19 @@ describe('GpuNodePool placement on managed node groups', () => {
     expect(tags).toContainEqual({ key: 'k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa', value: '32', propagate_at_launch: false });
   });
 
+  test('EFA: the EFA device plugin (aws/eks-charts v0.5.30) runs on the EFA pool\'s nodes, tolerating the accelerator taints', () => {
+    const addons = synthApp(app).stack('acme-prod-addons');
+    const release = Object.values<any>(resourcesOf(addons, 'helm_release')).find((r) => r.chart === 'aws-efa-k8s-device-plugin');
+    expect(release).toMatchObject({ repository: 'https://aws.github.io/eks-charts', version: 'v0.5.30', namespace: 'kube-system' });
+    expect(JSON.parse(release.values[0])).toEqual({
+      nodeSelector: { 'vpc.amazonaws.com/efa.present': 'true' },
+      tolerations: [
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' },
+      ],
+    });
+  });
+
   const env = terraformEnv();
   (skipLoudlyUnlessCi('offline plan of an EFA pool', env.missing) ? test.skip : test)('plans offline', () => {
     const result = planOffline(infra.json, { validate: false });
@@ -66,10 +81,10 @@ describe('GpuNodePool placement on Karpenter', () => {
   });
 });
 
-test('EFA interfaces are sized on the smallest instance type of the pool', () => {
+test('EFA interfaces follow the pool\'s instance type (p5.4xlarge: 1; a managed node group has one shape)', () => {
   const app = testApp();
   const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', base);
-  new GpuNodePool(cluster, 'h100', { accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.4xlarge', 'p5.48xlarge'], maxNodes: 1, efa: true });
+  new GpuNodePool(cluster, 'h100', { accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.4xlarge'], maxNodes: 1, efa: true });
   const template = Object.values<any>(resourcesOf(synthApp(app).stack('acme-prod-infra'), 'aws_launch_template')).find((t) => t.name_prefix.includes('h100'));
   expect(template.network_interfaces).toHaveLength(1);
 });
@@ -92,9 +107,40 @@ describe('placement validation', () => {
   });
   test('throws when an existing VPC gives no subnet per zone', () => {
     const c = new AiPlatform(testApp(), 'acme').addEksCluster('prod', {
-      region: 'us-east-1', existingVpc: { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'] },
+      region: 'us-east-1', existingVpc: { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'] }, ...EKS_ACCESS,
     });
     expect(() => new GpuNodePool(c, 'h', { accelerator: Accelerator.NVIDIA_H100, maxNodes: 1, availabilityZone: 'us-east-1a' }))
       .toThrow(/existingVpc.privateSubnetIdsByZone/);
+  });
+});
+
+describe('EFA for training pods (issue 16)', () => {
+  function trainOn(efa: boolean, gpusPerWorker = 8): any {
+    const app = testApp();
+    const cluster = new AiPlatform(app, 'acme').addEksCluster('prod', base);
+    const pool = new GpuNodePool(cluster, 'h100', {
+      accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.48xlarge'], maxNodes: 2, availabilityZone: 'us-east-1b', placementGroup: efa, efa,
+    });
+    new TrainingPipeline(cluster, 'llm', {
+      stages: [TrainingStage.train('train', { image: 'ghcr.io/acme/train:1.0', pool, workers: 2, gpusPerWorker, expectedDuration: Duration.hours(1) })],
+      dataUri: 's3://acme-data/llm/',
+      gates: [],
+    });
+    const wt = kubernetesObjects(synthApp(app)).find((o) => o.manifest.kind === 'WorkflowTemplate')!.manifest;
+    return { container: jobSetOf(wt).spec.replicatedJobs[0].template.spec.template.spec.containers[0], app };
+  }
+
+  test('workers on an EFA pool request the node\'s EFA interfaces (vpc.amazonaws.com/efa), their share when they take part of a node', () => {
+    const whole = trainOn(true).container;
+    expect(whole.resources.requests).toMatchObject({ 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '32' });
+    expect(whole.resources.limits).toMatchObject({ 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '32' });
+    expect(trainOn(true, 4).container.resources.requests['vpc.amazonaws.com/efa']).toBe('16');
+  });
+
+  test('no EFA request and no EFA device plugin without efa', () => {
+    const { container, app } = trainOn(false);
+    expect(container.resources.requests['vpc.amazonaws.com/efa']).toBeUndefined();
+    const addons = synthApp(app).stack('acme-prod-addons');
+    expect(Object.values<any>(resourcesOf(addons, 'helm_release')).map((r) => r.chart)).not.toContain('aws-efa-k8s-device-plugin');
   });
 });

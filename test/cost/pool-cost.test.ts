@@ -7,6 +7,7 @@ import { CostAssumptions } from '../../lib/cost/assumptions';
 import { CostLineKinds, isCostSource, PurchaseOptions } from '../../lib/cost/cost-line';
 import { estimatePoolCost } from '../../lib/cost/pool-cost';
 import { nodePrice } from '../../lib/cost/prices';
+import { EKS_ACCESS } from '../support/eks-access';
 
 const A = CostAssumptions.defaults();
 const G6_XLARGE = 0.8048; // USD/h On-Demand, us-east-1 (catalog)
@@ -62,8 +63,9 @@ describe('pool cost', () => {
     expect(f.pool('l4', { capacity: Capacity.spot({ fallbackToOnDemand: true }) }).costEstimate(A)).toHaveLength(1);
   });
 
-  test('several instance types: priced at the preferred one, worst case at the most expensive', () => {
-    const pool = new GpuNodePool(fixture().cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 4 });
+  test('several instance types (Karpenter): priced at the preferred one, worst case at the most expensive', () => {
+    // A managed node group takes one instance shape; Karpenter may pick any of the accelerator's types.
+    const pool = new GpuNodePool(fixture({}, { karpenter: true }).cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 4 });
     const [line] = pool.costEstimate(A);
     expect(line.instanceType).toBe('g6.xlarge');
     expect(line.worstCaseMonthlyUsd).toBeCloseTo(4 * 730 * 13.3504, 6); // g6.48xlarge
@@ -81,7 +83,7 @@ describe('pool cost', () => {
 
   test('outside us-east-1 the list price is used and the note says so', () => {
     const f = fixture();
-    const eu = f.platform.addEksCluster('eu', { region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], vpcCidr: '10.1.0.0/16' });
+    const eu = f.platform.addEksCluster('eu', { region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], ...EKS_ACCESS, vpcCidr: '10.1.0.0/16' });
     const pool = new GpuNodePool(eu, 'l4', { accelerator: Accelerator.NVIDIA_L4, instanceTypes: ['g6.xlarge'], maxNodes: 1 });
     expect(pool.costEstimate(A)[0].notes.join(' ')).toMatch(/priced at the us-east-1 list price; eu-west-1 may differ/);
   });

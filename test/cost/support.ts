@@ -7,9 +7,10 @@ import { Accelerator } from '../../lib/core/accelerator';
 import type { CostAssumptions } from '../../lib/cost/assumptions';
 import type { CostLine, ICostSource } from '../../lib/cost/cost-line';
 import { AiPlatform, AiPlatformProps } from '../../lib/platform/ai-platform';
+import { EKS_ACCESS } from '../support/eks-access';
 import { testApp } from '../support/synth';
 
-export const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+export const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 
 export interface Fixture {
   readonly app: App;

@@ -20,7 +20,8 @@ test('snapshot: stacks, dependencies, resource counts per type, Helm releases an
 
 test('frames pool: spot and on-demand fallback node groups from zero, node template counting four time-sliced shares', () => {
   expect(groupsOf('frames-l4').map((g) => [g.capacity_type, g.scaling_config.min_size, g.scaling_config.max_size, g.instance_types])).toEqual([
-    ['SPOT', 0, 10, ['g6.xlarge', 'g6.2xlarge']], ['ON_DEMAND', 0, 10, ['g6.xlarge', 'g6.2xlarge']],
+    // One instance shape per managed node group (Cluster Autoscaler).
+    ['SPOT', 0, 10, ['g6.xlarge']], ['ON_DEMAND', 0, 10, ['g6.xlarge']],
   ]);
   const templateTags = Object.values<any>(resourcesOf(infra(), 'aws_autoscaling_group_tag')).map((t) => t.tag)
     .filter((t) => t.key === 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu');

@@ -13,6 +13,7 @@ import {
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ICluster } from '../../lib/platform/cluster';
 import { ExistingCluster, ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { expectConfigError } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
@@ -22,7 +23,7 @@ const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:acme-jobs';
 
 function eks(props: { karpenter?: boolean } = {}): EksCluster {
   return new AiPlatform(testApp(), 'acme').addEksCluster('prod', {
-    region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: props.karpenter ?? true,
+    region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: props.karpenter ?? true,
   });
 }
 
@@ -515,7 +516,7 @@ describe('GpuFunction validation', () => {
 
   test('throws when the pool belongs to another cluster', () => {
     const cluster = eks();
-    const other = cluster.platform.addEksCluster('other', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], vpcCidr: '10.1.0.0/16' });
+    const other = cluster.platform.addEksCluster('other', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, vpcCidr: '10.1.0.0/16' });
     expectConfigError(() => new GpuFunction(other, 'fn', framesProps(sharedL4(cluster), { trigger: FunctionTrigger.sqs(QUEUE_ARN) })), {
       path: 'acme/other/fn', field: 'pool', received: 'acme/prod/l4', expected: /a pool of acme\/other/,
     });

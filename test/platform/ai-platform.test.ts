@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import type { EksClusterProps } from '../../lib/aws/eks-cluster';
 import { AiPlatform, StateBackend } from '../../lib/platform/ai-platform';
 import { Layer } from '../../lib/platform/cluster';
+import { EKS_ACCESS } from '../support/eks-access';
 import { expectConfigError } from '../support/errors';
 import { onlyResource, Synthesized, synthApp, testApp } from '../support/synth';
 
 /** Run `fn`, expect a ConfigError naming the construct path, the field and the value received. */
 
-const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+const PROD: EksClusterProps = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS };
 
 describe('AiPlatform with one EKS cluster (defaults)', () => {
   let app: App;
@@ -115,6 +116,10 @@ describe('AiPlatform with an S3 state backend', () => {
         s3: { bucket: 'acme-tfstate', region: 'eu-west-1', key: `platform/${s.name}.tfstate`, encrypt: true, use_lockfile: true },
       });
     }
+  });
+
+  test('use_lockfile needs Terraform 1.10: every stack with the S3 backend says so in required_version', () => {
+    for (const s of synth.stacks) expect(s.json.terraform.required_version).toBe('>= 1.10.0');
   });
 
   test('cross-stack references read the infra state from the same bucket and key', () => {

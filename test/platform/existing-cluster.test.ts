@@ -3,6 +3,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AnnotationMetadataEntryType } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, AiPlatform, ClusterAccess, ExistingWorkloadIdentity, GpuNodePool, GpuSharing } from '../../lib';
+import { EKS_ACCESS } from '../support/eks-access';
 import { catchConfigError as thrown } from '../support/errors';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, resourcesOf, synthApp, testApp } from '../support/synth';
@@ -136,7 +137,7 @@ describe('ExistingCluster', () => {
     noRegion.grantWorkload(noRegion, 'ml', 'trainer', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }]);
     expect(noRegion.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^ml\/trainer reads AWS credentials from secret aws-creds; they need/));
     const lab = p.addExistingCluster('lab', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-creds') });
-    const prod = p.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = p.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     const elsewhere = new SqsQueue(prod.cloudScopeFor(prod) as Construct, 'Elsewhere', { sqsManagedSseEnabled: true });
     lab.grantWorkload(lab, 'ml', 'trainer', [{ actions: ['sqs:ReceiveMessage'], resources: [elsewhere.arn] }]);
     const synth = synthApp(app);
@@ -225,5 +226,5 @@ test('throws when a cluster id is used twice in a platform', () => {
   const { platform: p } = platform();
   p.addExistingCluster('lab');
   expect(() => p.addExistingCluster('lab')).toThrow(/acme\/lab: invalid id: received "lab"; expected a cluster id not used yet in platform acme \(taken: lab\)/);
-  expect(() => p.addEksCluster('lab', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] })).toThrow(/invalid id: received "lab"/);
+  expect(() => p.addEksCluster('lab', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS })).toThrow(/invalid id: received "lab"/);
 });

@@ -15,6 +15,7 @@ import { SecureBucket, secureQueue } from '../../lib/aws/storage';
 import { defaultDenyNetworkPolicy, namespaceObject, restrictedContainerSecurityContext } from '../../lib/kubernetes/objects';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { Policy } from '../../lib/policy/suppressions';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { testApp } from '../support/synth';
 
@@ -107,8 +108,8 @@ describe('AIP-SEC-007/009: EKS secrets encryption and endpoint access', () => {
   test('EksCluster: private by default; endpointPublicAccess with CIDRs is the opt-in, recorded as a suppression', () => {
     const app = testApp();
     const p = new AiPlatform(app, 'acme');
-    p.addEksCluster('priv', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
-    p.addEksCluster('pub', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], vpcCidr: '10.1.0.0/16', endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] });
+    p.addEksCluster('priv', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
+    p.addEksCluster('pub', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, vpcCidr: '10.1.0.0/16', endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] });
     const f = checkPlatform(p);
     expect(active(f)).toEqual([]);
     expect(f.filter((x) => x.suppressedBy).map((x) => [x.ruleId, x.path, x.suppressedBy!.reason])).toEqual([

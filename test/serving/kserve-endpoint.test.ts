@@ -8,6 +8,7 @@ import { GpuSharing } from '../../lib/core/gpu-sharing';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { DeploymentMode, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, WarmStart } from '../../lib/serving';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 
@@ -36,7 +37,7 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
   let ranker: ServerlessInferenceEndpoint;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     const l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, sharing: GpuSharing.timeSlicing(4) });
     recs = new ServerlessInferenceEndpoint(prod, 'recs', {
       pool: l4,
@@ -150,7 +151,13 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
     }]);
     const egress = objectOf(synth, 'NetworkPolicy', 'recs-model-download', 'recs');
     expect(egress.spec).toEqual({
-      podSelector: { matchLabels: { 'serving.kserve.io/inferenceservice': 'recs' } }, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+      podSelector: { matchLabels: { 'serving.kserve.io/inferenceservice': 'recs' } },
+      policyTypes: ['Egress'],
+      egress: [
+        { ports: [{ protocol: 'TCP', port: 443 }] },
+        // The EKS Pod Identity agent (the model download's AWS credentials), once the VPC CNI enforces policies.
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }, { ipBlock: { cidr: 'fd00:ec2::23/128' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ],
     });
     // Two endpoints share the llm namespace: one namespace, one set of policies.
     expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata.name === 'llm')).toHaveLength(1);
@@ -303,7 +310,7 @@ describe('Standard mode with KEDA for GPU endpoints that keep replicas', () => {
   let cluster: EksCluster;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true });
+    cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true });
     const h100 = new GpuNodePool(cluster, 'h100', { accelerator: Accelerator.NVIDIA_H100, maxNodes: 2 });
     chat = new ServerlessInferenceEndpoint(cluster, 'chat', {
       pool: h100,

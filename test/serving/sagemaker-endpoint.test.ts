@@ -3,6 +3,7 @@ import { messages } from './support';
 import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ModelSource, ServerlessInferenceEndpoint, ServingRuntime, ServingTarget } from '../../lib/serving';
+import { EKS_ACCESS } from '../support/eks-access';
 import { onlyResource, resourcesOf, Synthesized, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
 
@@ -209,7 +210,7 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
 describe('SageMaker endpoints scoped to clusters', () => {
   test('an EKS cluster puts them in its infra stack', () => {
     const platform = new AiPlatform(testApp(), 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'eu-central-1', availabilityZones: ['eu-central-1a', 'eu-central-1b'] });
+    const prod = platform.addEksCluster('prod', { region: 'eu-central-1', availabilityZones: ['eu-central-1a', 'eu-central-1b'], ...EKS_ACCESS });
     new ServerlessInferenceEndpoint(prod, 'iris', {
       model: ModelSource.huggingFace('acme/iris-classifier'),
       runtime: ServingRuntime.custom('111122223333.dkr.ecr.eu-central-1.amazonaws.com/iris:1.0.0'),

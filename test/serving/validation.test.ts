@@ -12,6 +12,7 @@ import { ExistingCluster, ExistingWorkloadIdentity } from '../../lib/platform/ex
 import {
   DeploymentMode, ModelSource, ServerlessInferenceEndpoint, ServerlessInferenceEndpointProps, ServingRuntime, ServingTarget, WarmStart,
 } from '../../lib/serving';
+import { EKS_ACCESS } from '../support/eks-access';
 import { testApp } from '../support/synth';
 
 const SKLEARN_ECR = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
@@ -284,7 +285,8 @@ describe('ServerlessInferenceEndpoint validation', () => {
 describe('validation that needs an EKS pool', () => {
   let cluster: EksCluster;
   beforeAll(() => {
-    cluster = new AiPlatform(testApp(), 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    // Karpenter: a pool of several instance shapes (a managed node group takes one).
+    cluster = new AiPlatform(testApp(), 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter: true });
   });
   test('throws when a replica asks more GPUs than the largest instance type of the pool has', () => {
     const l4 = new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, instanceTypes: ['g6.xlarge', 'g6.12xlarge'], maxNodes: 2 });

@@ -7,6 +7,7 @@ import { parseCron, toEventBridgeCron as eventBridgeOf } from '../../lib/core/cr
 import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { Checkpointing, Gate, RetrainTrigger, SageMakerTarget, TrainingPipeline, TrainingPipelineProps, TrainingStage } from '../../lib/training';
+import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, onlyResource, resourcesOf, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
 
@@ -138,7 +139,7 @@ describe('SageMaker pipeline promoting to a KServe endpoint on an EKS cluster', 
   test('publishes to the shared model store; the serving cluster rolls out from it', () => {
     const app = testApp();
     const platform = new AiPlatform(app, 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     const target = new SageMakerTarget(platform, 'sagemaker', { region: 'us-east-1' });
     const endpoint = new FakeEndpoint(prod, 'recs', { cluster: prod });
     const h100 = new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.48xlarge'], maxNodes: 2 });

@@ -8,6 +8,7 @@ import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { Checkpointing, Gate, RetrainTrigger, TrainingPipeline, TrainingPipelineProps, TrainingQueue, TrainingStage } from '../../lib/training';
+import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
 
@@ -18,7 +19,7 @@ const planTest = skipPlan ? test.skip : test;
 function eks(karpenter = true): { app: App; prod: EksCluster; h100: GpuNodePool } {
   const app = testApp();
   const platform = new AiPlatform(app, 'acme');
-  const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter });
+  const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, karpenter });
   const h100 = new GpuNodePool(prod, 'h100', {
     accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.48xlarge'], capacity: Capacity.spot({ fallbackToOnDemand: true }), maxNodes: 4,
   });
@@ -256,7 +257,7 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
   beforeAll(() => {
     const app = testApp();
     const platform = new AiPlatform(app, 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
     const lab = platform.addExistingCluster('lab', { awsRegion: 'us-east-1', workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-training') });
     const a100 = GpuNodePool.fromExistingNodes(lab, 'a100', { accelerator: Accelerator.NVIDIA_A100_80GB, nodeSelector: { 'acme.example/gpu': 'a100' }, gpus: 32 });
     const endpoint = new FakeEndpoint(prod, 'recs', { cluster: prod, canaryPercent: 20 });
@@ -474,7 +475,7 @@ describe('validation', () => {
     const training = new AiPlatform(app, 'acme');
     const serving = new AiPlatform(app, 'edge');
     const { h100 } = (() => {
-      const prod = training.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+      const prod = training.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS });
       return { h100: new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.48xlarge'], capacity: Capacity.spot(), maxNodes: 4 }) };
     })();
     const store = serving.addExistingCluster('store'); // no awsRegion: cannot receive new versions from S3
