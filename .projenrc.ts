@@ -117,7 +117,8 @@ project.eslint?.addRules({
 // One file loads faster than ~130 modules, and it is what a user's app command runs from
 // node_modules. `exports` also lets the examples import the package by its own name
 // (Node's package self-reference), so their app commands bundle only main.ts, as a user's do.
-const ESBUILD = 'esbuild --bundle --platform=node --target=node20 --format=cjs --packages=external --sourcemap --log-level=warning';
+// --keep-names: errors print as ConfigError, not esbuild's renamed _ConfigError.
+const ESBUILD = 'esbuild --bundle --platform=node --target=node20 --format=cjs --packages=external --sourcemap --keep-names --log-level=warning';
 const bundleTask = project.addTask('bundle', {
   description: 'Bundle the library into dist/index.js, the testing entry into dist/testing.js and the command into dist/cli.js (esbuild; dependencies external), and pack the schemas the testing entry ships',
   steps: [

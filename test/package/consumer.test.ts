@@ -128,6 +128,11 @@ describe('installed from the packed tarball', () => {
     const outdir = path.join(work, 'cdktf.out');
     const out = run(process.execPath, ['out/main.js'], { cwd: app, env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' } });
     expect(out).toContain('caught ConfigError on maxNodes');
+    // An uncaught error prints with its own class name (the bundle keeps names).
+    const thrown = spawnSync(process.execPath, ['-e', 'const { Duration } = require("cdktf-ai-infra"); Duration.minutes(-5);'], { cwd: app, encoding: 'utf8' });
+    expect(thrown.status).not.toBe(0);
+    expect(thrown.stderr).toMatch(/^ConfigError: /m);
+    expect(thrown.stderr).not.toMatch(/_ConfigError/);
     // Synth never loads the testing entry, ajv, commander or the schemas (they are for CI only).
     const loaded = run(process.execPath, ['-e', 'require("cdktf-ai-infra"); console.log(Object.keys(require.cache).join("\\n"))'], { cwd: app });
     expect(loaded).toMatch(/cdktf-ai-infra\/dist\/index\.js/);

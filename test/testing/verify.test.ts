@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { main } from '../../lib/testing/cli';
+import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { Accelerator, AiPlatform, Capacity, GpuNodePool, NodeProvisioner } from 'cdktf-ai-infra';
 import { diffResources, formatDiff, resourceIndex, snapshotProjection, synthesize, verifyOffline } from 'cdktf-ai-infra/testing';
@@ -14,7 +15,7 @@ import { diffResources, formatDiff, resourceIndex, snapshotProjection, synthesiz
 function program(extraPool = false) {
   const app = Testing.app();
   const platform = new AiPlatform(app, 'acme', { tags: { team: 'ml' } });
-  const cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true });
+  const cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true, ...EKS_ACCESS });
   new GpuNodePool(cluster, 'l4', { provisioner: NodeProvisioner.KARPENTER, accelerator: Accelerator.NVIDIA_L4, capacity: Capacity.spot(), minNodes: 0, maxNodes: 4 });
   if (extraPool) new GpuNodePool(cluster, 'h100', { provisioner: NodeProvisioner.KARPENTER, accelerator: Accelerator.NVIDIA_H100, capacity: Capacity.onDemand(), minNodes: 0, maxNodes: 2 });
   return synthesize(app);

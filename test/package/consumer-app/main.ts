@@ -12,6 +12,10 @@ const platform = new AiPlatform(app, 'consumer', { tags: { team: 'ml' }, allowed
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b'],
+  // A first deploy needs who deploys and a path to the API (README, "First deploy").
+  deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
+  endpointPublicAccess: true,
+  publicAccessCidrs: ['203.0.113.0/24'],
 });
 const pool: GpuNodePool = cluster.addGpuNodePool('l4', {
   provisioner: NodeProvisioner.MANAGED_NODE_GROUP,
@@ -35,7 +39,7 @@ new ServerlessInferenceEndpoint(cluster, 'recs', {
 // whose constructor threw stays half-built in its tree).
 try {
   const scratch = new AiPlatform(new App(), 'scratch', {});
-  scratch.addEksCluster('c', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] })
+  scratch.addEksCluster('c', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], deployerPrincipalArn: 'arn:aws:iam::111122223333:role/ci', privateAccessCidrs: ['10.0.0.0/24'] })
     .addGpuNodePool('bad', { accelerator: Accelerator.NVIDIA_L4, minNodes: 3, maxNodes: 1 });
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
