@@ -18,6 +18,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
 import { partitionOf, trustPolicy } from './arn';
 import { SecureBucket } from './storage';
+import { awsInstanceHasLocalStorage } from '../core/aws-instance-storage';
 import { joinName } from '../core/naming';
 import type { S3Location } from '../core/s3-uri';
 
@@ -111,7 +112,7 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
   let errorTopic: SnsTopic | undefined;
   if (spec.async) {
     kmsKeyArn = spec.async.kmsKeyArn ?? new KmsKey(scope, 'Key', {
-      description: `SageMaker asynchronous inference ${spec.name}: results, volumes, notifications`,
+      description: `SageMaker asynchronous inference ${spec.name}: results, notifications${volumeKeyAllowed(spec.async.instanceType) ? ', volumes' : ''}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     }).arn;
@@ -180,8 +181,9 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
   const config = new SagemakerEndpointConfiguration(scope, 'Config', {
     namePrefix: joinName([spec.name], 36) + '-',
     productionVariants: variants,
-    // Serverless endpoints take no volume key.
-    kmsKeyArn: spec.async ? kmsKeyArn : undefined,
+    // Serverless endpoints take no volume key, and CreateEndpointConfig fails with one on an
+    // instance type with local NVMe storage (hardware-encrypted): the key still encrypts the results.
+    kmsKeyArn: spec.async && volumeKeyAllowed(spec.async.instanceType) ? kmsKeyArn : undefined,
     asyncInferenceConfig: spec.async ? {
       clientConfig: spec.async.maxConcurrentInvocationsPerInstance
         ? { maxConcurrentInvocationsPerInstance: spec.async.maxConcurrentInvocationsPerInstance }
@@ -282,6 +284,17 @@ function primaryContainer(spec: SageMakerEndpointSpec, v: SageMakerVariantModel)
     modelDataSource: { s3DataSource: [{ s3Uri: uri.endsWith('/') ? uri : `${uri}/`, s3DataType: 'S3Prefix', compressionType: 'None' }] },
     ...env,
   };
+}
+
+/**
+ * Whether an endpoint configuration may carry a volume `KmsKeyId` for this instance type: not on
+ * types with local NVMe instance storage (SageMaker API reference, CreateEndpointConfig `KmsKeyId`:
+ * "If you specify a value for KmsKeyId when using any nitro-based instances with local storage,
+ * the call to CreateEndpointConfig fails"; aws/sagemaker-python-sdk#3677).
+ * @internal
+ */
+export function volumeKeyAllowed(instanceType: string): boolean {
+  return !awsInstanceHasLocalStorage(instanceType);
 }
 
 function capitalize(s: string): string {

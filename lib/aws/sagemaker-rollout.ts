@@ -28,6 +28,7 @@ import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { partitionOf, trustPolicy } from './arn';
 import { approvedMarkerPattern, BucketEvents } from './bucket-events';
+import { volumeKeyAllowed } from './sagemaker-endpoint';
 import type { SageMakerEndpointSpec, SageMakerRealisation } from './sagemaker-endpoint';
 import { ruleDeadLetterQueue } from './storage';
 import { joinName } from '../core/naming';
@@ -144,7 +145,9 @@ export class SageMakerRollout extends Construct {
     const variants = config.productionVariantsInput;
     if (!Array.isArray(variants)) throw new Error(`${path}: the endpoint configuration's variants are not a literal list`);
     const asyncConfig = config.asyncInferenceConfigInput;
-    const kmsKeyArn = config.kmsKeyArnInput;
+    // The volume key (none on instance types with local storage) and the key of the results.
+    const kmsKeyArn = variants.every((v) => !v.instanceType || volumeKeyAllowed(v.instanceType)) ? config.kmsKeyArnInput : undefined;
+    const outputKeyArn = asyncConfig?.outputConfig.kmsKeyId;
 
     const definition = {
       Comment: `Roll SageMaker endpoint ${spec.name} to each approved version under s3://${bucket}/${prefix}`,
@@ -308,11 +311,12 @@ export class SageMakerRollout extends Construct {
         Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       },
     ];
-    if (kmsKeyArn) {
-      // The caller of UpdateEndpoint must be allowed to use the configuration's key (SageMaker API reference, KmsKeyId).
+    const keys = [...new Set([kmsKeyArn, outputKeyArn].filter((k): k is string => !!k))];
+    if (keys.length) {
+      // The caller of UpdateEndpoint must be allowed to use the configuration's keys (SageMaker API reference, KmsKeyId).
       statements.push(
-        { Sid: 'GrantKeyToSageMaker', Effect: 'Allow', Action: ['kms:CreateGrant'], Resource: [kmsKeyArn], Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
-        { Sid: 'DescribeKey', Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: [kmsKeyArn] },
+        { Sid: 'GrantKeyToSageMaker', Effect: 'Allow', Action: ['kms:CreateGrant'], Resource: keys, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+        { Sid: 'DescribeKey', Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: keys },
       );
     }
     const smRole = new IamRole(this, 'Role', {

@@ -58,7 +58,10 @@ export interface SageMakerAsyncOptions extends SageMakerTargetOptions {
    */
   readonly outputUri?: string;
   /**
-   * KMS key encrypting results, the instances' volumes and notifications.
+   * KMS key encrypting results, notifications and the instances' EBS volumes. Instance types with
+   * local NVMe storage (g4dn, g5, g6, g6e, p4d, p5, trn1, `d` types such as m5d) get no volume key:
+   * SageMaker rejects one there (their local storage is encrypted by the instance's hardware), so
+   * the key encrypts results and notifications only.
    * @default - a new customer-managed key with rotation
    */
   readonly kmsKeyArn?: string;

@@ -111,7 +111,8 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
     const config = byPath(aws, 'aws_sagemaker_endpoint_configuration', 'acme-aws-us-east-1/summarize/Config');
     const key = `\${aws_kms_key.${Object.keys(resourcesOf(aws, 'aws_kms_key'))[0]}.arn}`;
     expect(onlyResource(aws, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-    expect(config.kms_key_arn).toBe(key);
+    // ml.g5 has local NVMe storage: CreateEndpointConfig rejects a volume key there (API reference, KmsKeyId).
+    expect(config.kms_key_arn).toBeUndefined();
     const summary = (v: any) => [
       v.variant_name, v.initial_variant_weight, v.instance_type, v.initial_instance_count, v.container_startup_health_check_timeout_in_seconds,
     ];
@@ -204,6 +205,39 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
       expect(types).toContain(t);
     }
   }, 180_000);
+});
+
+describe('the volume key of an asynchronous endpoint follows the instance storage (CreateEndpointConfig KmsKeyId)', () => {
+  function asyncConfig(instanceType: string, kmsKeyArn?: string, runtime = ServingRuntime.TGI): any {
+    const platform = new AiPlatform(testApp(), 'acme');
+    new ServerlessInferenceEndpoint(platform, 'summarize', {
+      model: ModelSource.s3('s3://acme-models/summarize/v7/', { sizeGiB: 16 }),
+      runtime,
+      minReplicas: 0,
+      maxReplicas: 2,
+      target: ServingTarget.sagemakerAsync({ image: TGI_IMAGE, region: 'us-east-1', instanceType, kmsKeyArn }),
+    });
+    return byPath(synthApp(App.of(platform)).stack('acme-aws-us-east-1'), 'aws_sagemaker_endpoint_configuration', 'acme-aws-us-east-1/summarize/Config');
+  }
+
+  test.each(['ml.g4dn.xlarge', 'ml.g5.2xlarge', 'ml.g6.xlarge', 'ml.g6e.2xlarge', 'ml.p4d.24xlarge', 'ml.p5.48xlarge'])('%s (local NVMe): no volume key, the results keep the key', (type) => {
+    const config = asyncConfig(type);
+    expect(config.kms_key_arn).toBeUndefined();
+    expect(config.async_inference_config.output_config.kms_key_id).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+  });
+
+  test('a given key on an NVMe type: results only', () => {
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const config = asyncConfig('ml.g6.2xlarge', key);
+    expect(config.kms_key_arn).toBeUndefined();
+    expect(config.async_inference_config.output_config.kms_key_id).toBe(key);
+  });
+
+  test('an EBS-only type (ml.inf2.xlarge) keeps the volume key', () => {
+    const config = asyncConfig('ml.inf2.xlarge', undefined, ServingRuntime.custom('111122223333.dkr.ecr.us-east-1.amazonaws.com/neuron-server:1.0'));
+    expect(config.kms_key_arn).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+    expect(config.async_inference_config.output_config.kms_key_id).toBe(config.kms_key_arn);
+  });
 });
 
 describe('SageMaker endpoints scoped to clusters', () => {
