@@ -12,13 +12,13 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { App, TerraformStack, Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, trustPolicy } from './arn';
-import { BucketEvents } from './bucket-events';
+import { BucketEvents, objectCreatedPattern } from './bucket-events';
+export { bucketDefinedInApp, objectCreatedPattern } from './bucket-events';
 import type { EksCluster } from './eks-cluster';
 import { secureLaunchTemplate } from './node-infra';
 import { ruleDeadLetterQueue, secureQueue } from './storage';
@@ -37,11 +37,6 @@ export const BATCH_GPU_IMAGE_TYPE = 'ECS_AL2023_NVIDIA';
 
 /** Extra attempts a spot job gets for reclaims (Batch counts every attempt against one budget). */
 export const SPOT_RECLAIM_ATTEMPTS = 2;
-
-/** Whether the app defines an `aws_s3_bucket` with this literal name (the program owns it). @internal */
-export function bucketDefinedInApp(scope: IConstruct, bucket: string): boolean {
-  return App.of(scope).node.findAll().some((c) => c instanceof S3Bucket && c.bucketInput === bucket);
-}
 
 /** The VPC and private subnets of an EKS cluster, undefined for other clusters. @internal */
 export function clusterNetwork(cluster: ICluster): { vpcId: string; subnetIds: string[] } | undefined {
@@ -64,7 +59,8 @@ export function functionQueue(scope: Construct, owner: IConstruct, props: {
     visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
     deadLetterAfter: props.maxReceiveCount,
   });
-  BucketEvents.of(TerraformStack.of(scope), props.bucket, owner.node.path)
+  // Only reached when the function may configure the bucket's notifications (defined here, or configureNotifications).
+  BucketEvents.of(TerraformStack.of(scope), props.bucket, owner.node.path, { configureNotifications: true })
     .sendNewObjectsTo(owner, queue, props.prefix, props.suffix, props.region);
   return { url: queue.url, arn: queue.arn };
 }
@@ -264,7 +260,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       : { scheduleExpression: spec.trigger.expression }),
   });
   if (spec.trigger.kind === 's3' && spec.trigger.configureNotifications) {
-    BucketEvents.of(TerraformStack.of(scope), spec.trigger.bucket, path).enableEventBridge();
+    BucketEvents.of(TerraformStack.of(scope), spec.trigger.bucket, path, { configureNotifications: true }).enableEventBridge(spec.owner);
   }
   const eventsRole = new IamRole(scope, 'EventsRole', {
     namePrefix: joinName([spec.baseName, 'submit'], 38),
@@ -302,16 +298,3 @@ const OBJECT_INPUT = {
     + `"ContainerOverrides":{"Environment":[{"Name":"${FunctionEnvironment.INPUT_BUCKET}","Value":<bucket>},{"Name":"${FunctionEnvironment.INPUT_KEY}","Value":<key>}]}}`,
 };
 
-/** The EventBridge pattern of S3 "Object Created" events of a bucket, under a prefix and with a suffix. */
-export function objectCreatedPattern(bucket: string, prefix: string, suffix?: string): Record<string, unknown> {
-  const escape = (s: string) => s.replace(/[\\*]/g, (c) => `\\${c}`);
-  const key = prefix && suffix ? [{ wildcard: `${escape(prefix)}*${escape(suffix)}` }]
-    : prefix ? [{ prefix }]
-      : suffix ? [{ suffix }]
-        : undefined;
-  return {
-    'source': ['aws.s3'],
-    'detail-type': ['Object Created'],
-    'detail': { bucket: { name: [bucket] }, ...(key ? { object: { key } } : {}) },
-  };
-}

@@ -6,10 +6,11 @@ import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-mo
 import { SagemakerPipeline } from '@cdktf/provider-aws/lib/sagemaker-pipeline';
 import { IConstruct } from 'constructs';
 import { partitionOf, trustPolicy } from './arn';
-import { BucketEvents } from './bucket-events';
+import { SageMakerNewDataTrigger } from './sagemaker-retrain';
 import { SecureBucket } from './storage';
 import { findAwsInstanceType } from '../core/aws-instance-types';
 import { parseCron, toEventBridgeCron } from '../core/cron';
+import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
@@ -45,9 +46,9 @@ export function metricJsonPath(metric: string): string {
  * Realise a training pipeline as an Amazon SageMaker Pipeline: processing steps for preprocess,
  * evaluate and custom stages, a training step with managed spot training and S3 checkpoints, a
  * condition step for the gates, a RegisterModel step into a model package group, and publication
- * of the approved version under the endpoint's `modelVersionsUri`. EventBridge rules start it on
- * new objects in the data bucket and on schedules, through a role allowed only
- * `sagemaker:StartPipelineExecution` on this pipeline.
+ * of the approved version under the endpoint's `modelVersionsUri`. New objects in the data bucket
+ * start it once per `batchWindow` ({@link SageMakerNewDataTrigger}); EventBridge rules start it on
+ * schedules, through a role allowed only `sagemaker:StartPipelineExecution` on this pipeline.
  * @internal
  */
 export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget, plan: PipelinePlan): SageMakerRealisation {
@@ -301,8 +302,23 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
     parallelismConfiguration: { maxParallelExecutionSteps: 10 },
   });
 
-  // Triggers: EventBridge rules whose role may start this pipeline only.
-  if (plan.triggers.length) {
+  // Triggers. New objects: queued, one run per window (never one per object). Schedules: an
+  // EventBridge rule whose role may start this pipeline only.
+  const schedules = plan.triggers.filter((t) => t.kind !== 'new-objects');
+  for (const t of plan.triggers.filter((x) => x.kind === 'new-objects')) {
+    new SageMakerNewDataTrigger(scope, 'OnNewObjects', {
+      owner: p,
+      name,
+      region,
+      partition,
+      pipeline,
+      location: parseS3Uri(t.uri!, path, 'trigger.uri'),
+      suffix: t.suffix,
+      window: t.batchWindow ?? Duration.hours(1),
+      configureNotifications: t.configureNotifications,
+    });
+  }
+  if (schedules.length) {
     const eventsRole = new IamRole(scope, 'TriggerRole', {
       namePrefix: joinName([target.platformName, plan.name, 'start'], 38),
       assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
@@ -312,32 +328,16 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
       policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [pipeline.arn] }] }),
     });
     plan.triggers.forEach((t, i) => {
-      const id = t.kind === 'new-objects' ? 'OnNewObjects' : `Schedule${i}`;
-      let rule: CloudwatchEventRule;
-      if (t.kind === 'new-objects') {
-        const loc = parseS3Uri(t.uri!, path, 'trigger.uri');
-        BucketEvents.of(target.stack, loc.bucket, path).enableEventBridge();
-        const key = t.suffix && loc.prefix ? [{ wildcard: `${escapeWildcard(loc.prefix)}*${escapeWildcard(t.suffix)}` }]
-          : t.suffix ? [{ suffix: t.suffix }] : loc.prefix ? [{ prefix: loc.prefix }] : undefined;
-        rule = new CloudwatchEventRule(scope, id, {
-          name: joinName([name, 'new-data'], 64),
-          description: `New objects under ${t.uri} start ${name}`,
-          eventPattern: JSON.stringify({
-            'source': ['aws.s3'],
-            'detail-type': ['Object Created'],
-            'detail': { bucket: { name: [loc.bucket] }, ...(key ? { object: { key } } : {}) },
-          }),
-        });
-      } else {
-        if (t.timezone !== 'UTC') {
-          throw new ConfigError(path, 'trigger.timezone', t.timezone, '"UTC" on SageMaker: EventBridge rule schedules run in UTC');
-        }
-        rule = new CloudwatchEventRule(scope, id, {
-          name: joinName([name, 'schedule', String(i)], 64),
-          description: `Schedule ${t.cron} of ${name}`,
-          scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
-        });
+      if (t.kind === 'new-objects') return;
+      const id = `Schedule${i}`;
+      if (t.timezone !== 'UTC') {
+        throw new ConfigError(path, 'trigger.timezone', t.timezone, '"UTC" on SageMaker: EventBridge rule schedules run in UTC');
       }
+      const rule = new CloudwatchEventRule(scope, id, {
+        name: joinName([name, 'schedule', String(i)], 64),
+        description: `Schedule ${t.cron} of ${name}`,
+        scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
+      });
       new CloudwatchEventTarget(scope, `${id}Target`, {
         rule: rule.name,
         arn: pipeline.arn,
@@ -356,9 +356,6 @@ function stepName(stage: string): string {
   return stage.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
 }
 
-function escapeWildcard(text: string): string {
-  return text.replace(/[\\*]/g, (c) => `\\${c}`);
-}
 
 /** The SageMaker instance type of a stage: given, derived from the pool's accelerator, or a CPU default. */
 function instanceTypeOf(s: TrainingStage, path: string): string {

@@ -28,6 +28,7 @@ import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { partitionOf, trustPolicy } from './arn';
 import { approvedMarkerPattern, BucketEvents } from './bucket-events';
+import { stateMachineLogging } from './logs';
 import { volumeKeyAllowed } from './sagemaker-endpoint';
 import type { SageMakerEndpointSpec, SageMakerRealisation } from './sagemaker-endpoint';
 import { ruleDeadLetterQueue } from './storage';
@@ -323,20 +324,22 @@ export class SageMakerRollout extends Construct {
       namePrefix: joinName([spec.name, 'rollout'], 38),
       assumeRolePolicy: trustPolicy(['states.amazonaws.com']),
     });
+    const logging = stateMachineLogging(this, joinName([spec.name, 'rollout'], 200));
     const smPolicy = new IamRolePolicy(this, 'RolePolicy', {
       role: smRole.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [...statements, ...logging.statements] }),
     });
     this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
       name: joinName([spec.name, 'rollout'], 80),
       type: 'STANDARD',
       roleArn: smRole.arn,
       definition: JSON.stringify(definition),
+      loggingConfiguration: logging.configuration,
       dependsOn: [smPolicy],
     });
 
     // The trigger.
-    BucketEvents.of(TerraformStack.of(this), bucket, path).enableEventBridge();
+    BucketEvents.of(TerraformStack.of(this), bucket, path).enableEventBridge(this);
     this.rule = new CloudwatchEventRule(this, 'Rule', {
       name: joinName([spec.name, 'rollout'], 64),
       description: `New approved versions under s3://${bucket}/${prefix} roll SageMaker endpoint ${spec.name}`,

@@ -89,7 +89,8 @@ function rolloutStatements(stack: SynthesizedStack, policy: string, rollout = RO
 }
 
 function expectLeastPrivilege(statements: any[]): void {
-  for (const s of statements) {
+  // Log delivery actions take no resource ARN (Step Functions developer guide, CloudWatch Logs).
+  for (const s of statements.filter((x) => x.Sid !== 'DeliverLogs')) {
     expect(s.Effect).toBe('Allow');
     for (const a of s.Action) expect(a).not.toContain('*');
     for (const r of s.Resource) expect(r).not.toBe('*');
@@ -122,9 +123,10 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     }
   });
 
-  test('trigger: the versions bucket sends its events to EventBridge (its one notification configuration); the rule matches new markers under the prefix', () => {
-    const notifications = Object.values<any>(resourcesOf(aws, 'aws_s3_bucket_notification'));
-    expect(notifications).toEqual([expect.objectContaining({ bucket: 'acme-models', eventbridge: true })]);
+  test('trigger: the versions bucket (not defined here: its notification configuration is its owner\'s) reaches EventBridge; the rule matches new markers under the prefix', () => {
+    expect(resourcesOf(aws, 'aws_s3_bucket_notification')).toEqual({});
+    const events = App.of(first).node.findAll().find((c) => c.node.id === 'BucketEvents-acme-models')!;
+    expect(messages(events)).toEqual([expect.stringMatching(/^s3:\/\/acme-models is not defined in this program.*acme-aws-us-east-1\/summarize\/Rollout follow it through EventBridge/)]);
     const rule = byPath(aws, 'aws_cloudwatch_event_rule', `${ROLLOUT}/Rule`);
     expect(JSON.parse(rule.event_pattern)).toEqual({
       'source': ['aws.s3'],
@@ -136,6 +138,16 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     expect(target.role_arn).toMatch(/aws_iam_role\..*Rollout_EventsRole.*\.arn/);
     expect(target.dead_letter_config.arn).toMatch(/aws_sqs_queue\./);
     expect(byPath(aws, 'aws_sqs_queue', `${ROLLOUT}/EventsDeadLetterQueue`).sqs_managed_sse_enabled).toBe(true);
+    const dlqPolicy = JSON.parse(byPath(aws, 'aws_sqs_queue_policy', `${ROLLOUT}/EventsDeadLetterQueuePolicy`).policy).Statement;
+    expect(dlqPolicy.map((x: any) => [x.Sid, x.Effect])).toEqual([['DenyInsecureTransport', 'Deny'], ['AllowRuleDeadLetters', 'Allow']]);
+  });
+
+  test('the state machine logs its errors to a log group with a retention', () => {
+    const machine = byPath(aws, 'aws_sfn_state_machine', `${ROLLOUT}/StateMachine`);
+    const logs = byPath(aws, 'aws_cloudwatch_log_group', `${ROLLOUT}/Logs`);
+    expect(logs).toMatchObject({ name: '/aws/vendedlogs/states/acme-summarize-rollout', retention_in_days: 90 });
+    expect(machine.logging_configuration).toEqual({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.summarize_Rollout_Logs_[0-9A-F]+\.arn\}:\*$/) });
+    expect(rolloutStatements(aws, 'RolePolicy').find((x) => x.Sid === 'DeliverLogs').Action).toContain('logs:CreateLogDelivery');
   });
 
   test('the definition is a connected STANDARD workflow: parse the key, pick the model data, three SDK calls and the wait for the endpoint', () => {
@@ -239,7 +251,7 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     });
     expect(bySid.FindArchive).toMatchObject({ Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::acme-models'], Condition: { StringLike: { 's3:prefix': ['summarize/versions/*'] } } });
     expect(bySid.GrantKeyToSageMaker).toMatchObject({ Action: ['kms:CreateGrant'], Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
-    expect(Object.keys(bySid).sort()).toEqual(['CreateEndpointConfig', 'CreateModel', 'DescribeEndpoint', 'DescribeKey', 'FindArchive', 'GrantKeyToSageMaker', 'PassExecutionRole', 'UpdateEndpoint']);
+    expect(Object.keys(bySid).sort()).toEqual(['CreateEndpointConfig', 'CreateModel', 'DeliverLogs', 'DescribeEndpoint', 'DescribeKey', 'FindArchive', 'GrantKeyToSageMaker', 'PassExecutionRole', 'UpdateEndpoint']);
     const start = rolloutStatements(aws, 'EventsRolePolicy');
     expectLeastPrivilege(start);
     expect(start).toEqual([{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\..*\.arn\}$/)] }]);
@@ -254,7 +266,7 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     const result = planOffline(aws.json, { validate: false });
     if (!result.ok) throw new Error(`terraform ${result.failedStep} failed:\n${result.output.slice(-6000)}`);
     const types = result.plannedResources.map((r) => r.type);
-    for (const t of ['aws_sfn_state_machine', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_s3_bucket_notification', 'aws_sagemaker_endpoint']) expect(types).toContain(t);
+    for (const t of ['aws_sfn_state_machine', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_cloudwatch_log_group', 'aws_sagemaker_endpoint']) expect(types).toContain(t);
   }, 180_000);
 });
 
@@ -312,7 +324,7 @@ describe('a serverless endpoint promoted to by a Kubernetes pipeline on an exist
   planTest('the platform\'s AWS stack plans offline with the rollout', () => {
     const result = planOffline(aws.json, { validate: false });
     if (!result.ok) throw new Error(`terraform ${result.failedStep} failed:\n${result.output.slice(-6000)}`);
-    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_sfn_state_machine', 'aws_s3_bucket_notification']));
+    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_sfn_state_machine', 'aws_cloudwatch_event_rule']));
   }, 180_000);
 });
 

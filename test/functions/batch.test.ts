@@ -184,7 +184,8 @@ describe('GpuFunction on AWS Batch, next to a Kubernetes function on the same bu
       Resource: [expect.stringContaining('aws_batch_job_queue.clips_JobQueue'), expect.stringMatching(/clips_JobDefinition_[0-9A-F]+\.arn_prefix\}$/), expect.stringMatching(/arn_prefix\}:\*$/)],
     }]);
     expect(JSON.parse(only(infra, 'aws_iam_role', 'clips/EventsRole').assume_role_policy).Statement[0].Principal).toEqual({ Service: ['events.amazonaws.com'] });
-    const dlqPolicy = JSON.parse(only(infra, 'aws_sqs_queue_policy', 'clips/EventsDeadLetterQueuePolicy').policy).Statement[0];
+    const [tlsOnly, dlqPolicy] = JSON.parse(only(infra, 'aws_sqs_queue_policy', 'clips/EventsDeadLetterQueuePolicy').policy).Statement;
+    expect(tlsOnly).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(dlqPolicy).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringContaining('clips_Rule') } } });
     expect(only(infra, 'aws_sqs_queue', 'clips/EventsDeadLetterQueue').sqs_managed_sse_enabled).toBe(true);
   });
