@@ -17,9 +17,10 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { managedPolicyArn, trustPolicy } from './arn';
-import { BucketEvents, objectCreatedPattern } from './bucket-events';
+import { BucketEvents, objectCreatedPattern, stackDefaultTags } from './bucket-events';
 export { bucketDefinedInApp, objectCreatedPattern } from './bucket-events';
 import type { EksCluster } from './eks-cluster';
+import { serviceLogGroup } from './logs';
 import { secureLaunchTemplate } from './node-infra';
 import { ruleDeadLetterQueue, secureQueue } from './storage';
 import { ConfigError } from '../core/errors';
@@ -170,10 +171,14 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
     namePrefix: joinName([spec.baseName, 'batch-node'], 38),
     role: instanceRole.name,
   });
+  // Provider default_tags do not reach what Batch launches: the instances and their volumes get
+  // the platform tags (for the budget's cost-tag filter) from compute_resources.tags and the
+  // launch template; the function's own tags win.
+  const tags = { ...stackDefaultTags(scope), ...spec.tags };
   const launchTemplate = secureLaunchTemplate(scope, 'LaunchTemplate', {
     namePrefix: joinName([spec.baseName, 'batch'], 100),
     diskGiB: spec.diskGiB,
-    tags: spec.tags,
+    tags,
   });
 
   const environment = (id: string, suffix: string, type: string, allocationStrategy: string) => new BatchComputeEnvironment(scope, id, {
@@ -192,7 +197,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       securityGroupIds,
       launchTemplate: { launchTemplateId: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
       ec2Configuration: [{ imageType: BATCH_GPU_IMAGE_TYPE }],
-      tags: spec.tags,
+      tags,
     },
     // An infrastructure update waits for running jobs (up to Batch's 6-hour maximum) instead of
     // the default 30 minutes, and never terminates them.
@@ -217,6 +222,9 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
     assumeRolePolicy: trustPolicy(['ecs-tasks.amazonaws.com']),
   });
   new IamRolePolicy(scope, 'JobRolePolicy', { role: jobRole.id, policy: iamPolicyDocument(spec.jobStatements) });
+  // The jobs' logs in a group of their own with a retention (the default /aws/batch/job never
+  // expires); the instance role (AmazonEC2ContainerServiceforEC2Role) may write log streams.
+  const logGroup = serviceLogGroup(scope, 'Logs', `/aws/batch/${spec.baseName}`);
   const attempts = Math.min(10, spec.retries + 1 + (spec.spot ? SPOT_RECLAIM_ATTEMPTS : 0));
   const jobDefinition = new BatchJobDefinition(scope, 'JobDefinition', {
     name: spec.baseName,
@@ -235,6 +243,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       environment: spec.environment,
       privileged: false,
       readonlyRootFilesystem: false,
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': spec.region, 'awslogs-stream-prefix': 'job' } },
       ...(spec.runAsUser !== undefined ? { user: String(spec.runAsUser) } : {}),
     }),
     timeout: { attemptDurationSeconds: spec.timeoutSeconds },

@@ -44,6 +44,19 @@ export function stackRegion(scope: IConstruct): string | undefined {
 }
 
 /**
+ * The `default_tags` of the AWS provider of the stack of `scope` (the platform tags): for the
+ * resources AWS creates on our behalf that provider default tags do not reach (AWS Batch
+ * instances through `compute_resources.tags`, launch template tag specifications).
+ * @internal
+ */
+export function stackDefaultTags(scope: IConstruct): Record<string, string> {
+  const provider = TerraformStack.of(scope).node.children.find((c): c is AwsProvider => c instanceof AwsProvider);
+  const tags: Record<string, string> = {};
+  for (const d of provider?.defaultTags ?? []) Object.assign(tags, d.tags ?? {});
+  return tags;
+}
+
+/**
  * The events of one S3 bucket, for every consumer of the program.
  *
  * - **Buckets the program defines** (an `aws_s3_bucket` of that literal name in the app, e.g.
