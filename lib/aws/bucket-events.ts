@@ -52,7 +52,8 @@ export function stackRegion(scope: IConstruct): string | undefined {
 export function stackDefaultTags(scope: IConstruct): Record<string, string> {
   const provider = TerraformStack.of(scope).node.children.find((c): c is AwsProvider => c instanceof AwsProvider);
   const tags: Record<string, string> = {};
-  for (const d of provider?.defaultTags ?? []) Object.assign(tags, d.tags ?? {});
+  const defaults = provider?.defaultTags;
+  if (Array.isArray(defaults)) for (const d of defaults) Object.assign(tags, d.tags ?? {});
   return tags;
 }
 

@@ -17,6 +17,7 @@ import { SagemakerModel, SagemakerModelPrimaryContainer } from '@cdktf/provider-
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
 import { partitionOf, trustPolicy } from './arn';
+import { serviceLogGroup } from './logs';
 import { SecureBucket } from './storage';
 import { awsInstanceHasLocalStorage } from '../core/aws-instance-storage';
 import { joinName } from '../core/naming';
@@ -55,6 +56,8 @@ export interface SageMakerEndpointSpec {
     readonly targetBacklogPerInstance: number;
     readonly scaleInCooldownSeconds: number;
     readonly output?: S3Location;
+    /** Where callers upload requests. @default - `inputs/` in the bucket of the results */
+    readonly input?: S3Location;
     readonly kmsKeyArn?: string;
     readonly notifications: boolean;
     readonly maxConcurrentInvocationsPerInstance?: number;
@@ -71,6 +74,8 @@ export interface SageMakerRealisation {
   readonly role: IamRole;
   /** `s3://…/` where asynchronous results go. */
   readonly outputUri?: string;
+  /** `s3://…/` where callers upload asynchronous requests (the execution role reads them). */
+  readonly inputUri?: string;
   readonly successTopicArn?: string;
   readonly errorTopicArn?: string;
 }
@@ -106,6 +111,7 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
   statements.push({ Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [logGroup, `${logGroup}:*`] });
 
   let outputUri: string | undefined;
+  let inputUri: string | undefined;
   let failureUri: string | undefined;
   let kmsKeyArn: string | undefined;
   let successTopic: SnsTopic | undefined;
@@ -117,16 +123,24 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
       deletionWindowInDays: 30,
     }).arn;
     let outputObjectsArn: string;
+    let outputBucket: { name: string; arn: string };
     if (spec.async.output) {
       const o = spec.async.output;
       outputUri = `s3://${o.bucket}/${o.prefix}`;
       outputObjectsArn = `arn:${partition}:s3:::${o.bucket}/${o.prefix}`;
+      outputBucket = { name: o.bucket, arn: `arn:${partition}:s3:::${o.bucket}` };
     } else {
       const bucket = new SecureBucket(scope, 'Output', { namePrefix: joinName([spec.name, 'out'], 36) + '-', kmsKeyArn });
       outputUri = `s3://${bucket.bucketName}/results/`;
       outputObjectsArn = `${bucket.arn}/results/`;
+      outputBucket = { name: bucket.bucketName, arn: bucket.arn };
     }
     failureUri = `${outputUri}failures/`;
+    // Requests uploaded for InvokeEndpointAsync (InputLocation): SageMaker reads them with this role.
+    const input = spec.async.input;
+    inputUri = input ? `s3://${input.bucket}/${input.prefix}` : `s3://${outputBucket.name}/inputs/`;
+    const inputObjectsArn = input ? `arn:${partition}:s3:::${input.bucket}/${input.prefix}` : `${outputBucket.arn}/inputs/`;
+    statements.push({ Sid: 'ReadRequests', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${inputObjectsArn}*`] });
     statements.push({ Sid: 'WriteResults', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [`${outputObjectsArn}*`] });
     statements.push({ Sid: 'UseKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [kmsKeyArn] });
     if (spec.async.notifications) {
@@ -199,11 +213,13 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
     lifecycle: { createBeforeDestroy: true },
   });
 
-  const endpoint = new SagemakerEndpoint(scope, 'Resource', { name: spec.name, endpointConfigName: config.name });
+  // The endpoint's log group, with a retention (SageMaker would create it without one).
+  const logs = serviceLogGroup(scope, 'Logs', `/aws/sagemaker/Endpoints/${spec.name}`);
+  const endpoint = new SagemakerEndpoint(scope, 'Resource', { name: spec.name, endpointConfigName: config.name, dependsOn: [logs] });
 
   if (spec.async) autoscaleAsync(scope, spec, endpoint);
 
-  return { endpoint, config, role, outputUri, successTopicArn: successTopic?.arn, errorTopicArn: errorTopic?.arn };
+  return { endpoint, config, role, outputUri, inputUri, successTopicArn: successTopic?.arn, errorTopicArn: errorTopic?.arn };
 }
 
 /** Application Auto Scaling of each variant: min 0, out of zero on backlog, target tracking on backlog per instance. */

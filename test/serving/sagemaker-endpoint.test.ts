@@ -137,6 +137,21 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
     expect(models[0].enable_network_isolation).toBe(true);
   });
 
+  test('async: the execution role reads the requests callers upload (InputLocation), under inputs/ of the results bucket by default', () => {
+    const statements = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'acme-aws-us-east-1/summarize/ExecutionPolicy').policy).Statement;
+    const read = statements.find((x: any) => x.Sid === 'ReadRequests');
+    expect(read).toEqual({ Sid: 'ReadRequests', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [expect.stringMatching(/^\$\{aws_s3_bucket\.summarize_Output_[0-9A-F]+\.arn\}\/inputs\/\*$/)] });
+    expect(summarize.asyncInputUri).toMatch(/^s3:\/\/\$\{TfToken\[.*\]\}\/inputs\/$/);
+  });
+
+  test('every endpoint has its log group with a retention before it starts', () => {
+    for (const name of ['iris', 'summarize']) {
+      const group = byPath(aws, 'aws_cloudwatch_log_group', `acme-aws-us-east-1/${name}/Logs`);
+      expect(group).toEqual(expect.objectContaining({ name: `/aws/sagemaker/Endpoints/acme-${name}`, retention_in_days: 90 }));
+      expect(byPath(aws, 'aws_sagemaker_endpoint', `acme-aws-us-east-1/${name}/Resource`).depends_on).toEqual([expect.stringMatching(new RegExp(`^aws_cloudwatch_log_group\\.${name}_Logs_[0-9A-F]+$`))]);
+    }
+  });
+
   test('async scaling: each variant from 0 to maxReplicas, out of zero on HasBacklogWithoutCapacity, target tracking on backlog per instance', () => {
     const endpointName = `\${aws_sagemaker_endpoint.${Object.entries<any>(resourcesOf(aws, 'aws_sagemaker_endpoint')).find(([, e]) => e.name === 'acme-summarize')![0]}.name}`;
     for (const v of ['canary', 'stable']) {
@@ -183,10 +198,10 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
   test('async execution role: model prefixes, results prefix, its key, its topics', () => {
     const statements = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'acme-aws-us-east-1/summarize/ExecutionPolicy').policy).Statement;
     const sids = statements.map((s: any) => s.Sid);
-    expect(sids).toEqual(['ReadModel', 'ListModelAcmeModels', 'PullImage', 'EcrAuth', 'Logs', 'WriteResults', 'UseKey', 'Notify']);
+    expect(sids).toEqual(['ReadModel', 'ListModelAcmeModels', 'PullImage', 'EcrAuth', 'Logs', 'ReadRequests', 'WriteResults', 'UseKey', 'Notify']);
     expect(statements[0].Resource).toEqual(['arn:aws:s3:::acme-models/summarize/v7/*', 'arn:aws:s3:::acme-models/summarize/v6/*']);
-    expect(statements[5]).toMatchObject({ Action: ['s3:PutObject'] });
-    expect(statements[5].Resource[0]).toMatch(/^\$\{aws_s3_bucket\.summarize_Output_[0-9A-F]+\.arn\}\/results\/\*$/);
+    expect(statements[6]).toMatchObject({ Action: ['s3:PutObject'] });
+    expect(statements[6].Resource[0]).toMatch(/^\$\{aws_s3_bucket\.summarize_Output_[0-9A-F]+\.arn\}\/results\/\*$/);
     for (const s of statements) expect(s.Action).not.toContain('*');
   });
 
@@ -224,6 +239,18 @@ describe('the volume key of an asynchronous endpoint follows the instance storag
     const config = asyncConfig(type);
     expect(config.kms_key_arn).toBeUndefined();
     expect(config.async_inference_config.output_config.kms_key_id).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+  });
+
+  test('a given input location: the role reads that prefix only', () => {
+    const platform = new AiPlatform(testApp(), 'acme');
+    const e = new ServerlessInferenceEndpoint(platform, 'summarize', {
+      model: ModelSource.s3('s3://acme-models/summarize/v7/', { sizeGiB: 16 }),
+      runtime: ServingRuntime.TGI,
+      target: ServingTarget.sagemakerAsync({ image: TGI_IMAGE, region: 'us-east-1', instanceType: 'ml.g5.xlarge', inputUri: 's3://acme-requests/summarize/' }),
+    });
+    const statements = JSON.parse(byPath(synthApp(App.of(platform)).stack('acme-aws-us-east-1'), 'aws_iam_role_policy', 'acme-aws-us-east-1/summarize/ExecutionPolicy').policy).Statement;
+    expect(statements.find((x: any) => x.Sid === 'ReadRequests').Resource).toEqual(['arn:aws:s3:::acme-requests/summarize/*']);
+    expect(e.asyncInputUri).toBe('s3://acme-requests/summarize/');
   });
 
   test('a given key on an NVMe type: results only', () => {
