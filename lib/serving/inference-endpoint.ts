@@ -816,10 +816,8 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       const { enableSageMakerRollout } = require('../aws/sagemaker-rollout') as typeof import('../aws/sagemaker-rollout');
       return enableSageMakerRollout(scope, { spec, realisation: r, versionsUri: this.modelVersionsUri ?? '', canaryPercent: this.canaryPercent });
     };
-    return {
-      realisation, reason, name, resource: r.endpoint as TerraformResource, roleArn: r.role.arn,
-      outputUri: r.outputUri, inputUri: r.inputUri, coldStart,
-    };
+    const resource = r.endpoint as TerraformResource;
+    return { realisation, reason, name, resource, roleArn: r.role.arn, outputUri: r.outputUri, inputUri: r.inputUri, coldStart };
   }
 }
 
