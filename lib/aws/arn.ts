@@ -1,3 +1,6 @@
+import { Fn, TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+
 /** The AWS partition of a region, derived offline (no data source): aws, aws-cn or aws-us-gov. */
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -15,5 +18,46 @@ export function trustPolicy(services: string[], actions: string[] = ['sts:Assume
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Service: services }, Action: actions }],
+  });
+}
+
+/**
+ * The account of an ARN that Terraform knows at apply, as a Terraform local in `scope` (id `id`):
+ * `element(split(":", arn), 4)`. It is the deploying account, offline and without the
+ * `aws_caller_identity` data source (which needs the AWS API at plan). Take the ARN of a resource
+ * of the same stack that does not depend on what uses the account. The local keeps the
+ * expression's quotes out of the JSON documents that reference it.
+ * @internal
+ */
+export function accountOf(scope: Construct, id: string, arn: string): string {
+  return new TerraformLocal(scope, id, Fn.element(Fn.split(':', arn), 4)).asString;
+}
+
+/** Who may make a service assume a role (confused-deputy protection). @internal */
+export interface TrustConditions {
+  /** `aws:SourceAccount`: the account whose resources act through the service. */
+  readonly sourceAccount: string;
+  /** `aws:SourceArn`: the resources (exact ARNs) that act through the service. @default - any of the account */
+  readonly sourceArns?: string[];
+}
+
+/**
+ * A JSON trust policy letting one service principal assume a role only on behalf of this
+ * account (`aws:SourceAccount`) and, when given, only for these resources (`aws:SourceArn`): the
+ * cross-service confused-deputy protection the IAM user guide recommends for service roles.
+ * @internal
+ */
+export function serviceTrustPolicy(service: string, conditions: TrustConditions, actions: string[] = ['sts:AssumeRole']): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Service: [service] },
+      Action: actions,
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': conditions.sourceAccount },
+        ...(conditions.sourceArns?.length ? { ArnEquals: { 'aws:SourceArn': conditions.sourceArns.length === 1 ? conditions.sourceArns[0] : conditions.sourceArns } } : {}),
+      },
+    }],
   });
 }

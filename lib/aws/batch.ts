@@ -16,7 +16,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { managedPolicyArn, trustPolicy } from './arn';
+import { accountOf, managedPolicyArn, serviceTrustPolicy, trustPolicy } from './arn';
 import { BucketEvents, objectCreatedPattern, stackDefaultTags } from './bucket-events';
 export { bucketDefinedInApp, objectCreatedPattern } from './bucket-events';
 import type { EksCluster } from './eks-cluster';
@@ -273,7 +273,8 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
   }
   const eventsRole = new IamRole(scope, 'EventsRole', {
     namePrefix: joinName([spec.baseName, 'submit'], 38),
-    assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
+    // EventBridge assumes it for this rule only (cross-service confused deputy prevention).
+    assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: accountOf(scope, 'Account', rule.arn), sourceArns: [rule.arn] }),
   });
   new IamRolePolicy(scope, 'EventsRolePolicy', {
     role: eventsRole.id,

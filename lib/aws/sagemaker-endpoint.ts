@@ -16,7 +16,7 @@ import { SagemakerEndpointConfiguration, SagemakerEndpointConfigurationProductio
 import { SagemakerModel, SagemakerModelPrimaryContainer } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
-import { partitionOf, trustPolicy } from './arn';
+import { accountOf, partitionOf, serviceTrustPolicy } from './arn';
 import { serviceLogGroup } from './logs';
 import { SecureBucket } from './storage';
 import { awsInstanceHasLocalStorage } from '../core/aws-instance-storage';
@@ -107,8 +107,10 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
   statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: [spec.imageRepositoryArn] });
   // GetAuthorizationToken has no resource-level permissions.
   statements.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] });
-  const logGroup = `arn:${partition}:logs:${spec.region}:*:log-group:/aws/sagemaker/Endpoints/${spec.name}`;
-  statements.push({ Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [logGroup, `${logGroup}:*`] });
+  // The endpoint's log group, with a retention (SageMaker would create it without one); its ARN
+  // also gives the account for the trust policy.
+  const logs = serviceLogGroup(scope, 'Logs', `/aws/sagemaker/Endpoints/${spec.name}`);
+  statements.push({ Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [logs.arn, `${logs.arn}:*`] });
 
   let outputUri: string | undefined;
   let inputUri: string | undefined;
@@ -152,7 +154,8 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
 
   const role = new IamRole(scope, 'ExecutionRole', {
     namePrefix: joinName([spec.name, 'exec'], 38),
-    assumeRolePolicy: trustPolicy(['sagemaker.amazonaws.com']),
+    // SageMaker assumes it for this account only (SageMaker developer guide, cross-service confused deputy prevention).
+    assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', { sourceAccount: accountOf(scope, 'Account', logs.arn) }),
   });
   const policy = new IamRolePolicy(scope, 'ExecutionPolicy', {
     role: role.id,
@@ -213,8 +216,6 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
     lifecycle: { createBeforeDestroy: true },
   });
 
-  // The endpoint's log group, with a retention (SageMaker would create it without one).
-  const logs = serviceLogGroup(scope, 'Logs', `/aws/sagemaker/Endpoints/${spec.name}`);
   const endpoint = new SagemakerEndpoint(scope, 'Resource', { name: spec.name, endpointConfigName: config.name, dependsOn: [logs] });
 
   if (spec.async) autoscaleAsync(scope, spec, endpoint);

@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-model-package-group';
 import { SagemakerPipeline } from '@cdktf/provider-aws/lib/sagemaker-pipeline';
 import { IConstruct } from 'constructs';
-import { partitionOf, trustPolicy } from './arn';
+import { accountOf, partitionOf, serviceTrustPolicy } from './arn';
 import { SageMakerNewDataTrigger } from './sagemaker-retrain';
 import { SecureBucket } from './storage';
 import { findAwsInstanceType } from '../core/aws-instance-types';
@@ -88,11 +88,16 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
     modelPackageGroupName: name,
     modelPackageGroupDescription: `Models of training pipeline ${plan.name}`,
   });
+  // The deploying account, from the group's ARN (known at apply; no data source).
+  const account = accountOf(scope, 'Account', group.arn);
   const role = new IamRole(scope, 'ExecutionRole', {
     namePrefix: joinName([target.platformName, plan.name, 'sm'], 38),
-    assumeRolePolicy: trustPolicy(['sagemaker.amazonaws.com']),
+    // SageMaker assumes it for this account only (SageMaker developer guide, cross-service confused deputy prevention).
+    assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', { sourceAccount: account }),
   });
-  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:*:${resource}`;
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  // The stages' images: their exact repositories (any account: AWS publishes framework images from its own).
+  const repositories = [...new Set(plan.stages.map((st) => st.options.image).map((image) => ecrRepositoryArn(image, partition)))];
   const bucketArn = (b: string) => `arn:${partition}:s3:::${b}`;
   const writableLocations = [
     { bucket: artifactsBucketArn, prefix: artifactsPrefix },
@@ -121,7 +126,7 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
           Resource: [group.arn, arn('sagemaker', `model-package/${name}/*`)],
         },
         { Sid: 'PassItselfToJobs', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [role.arn], Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
-        { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: [arn('ecr', 'repository/*')] },
+        { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: repositories },
         { Sid: 'EcrToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
         { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [arn('logs', 'log-group:/aws/sagemaker/*')] },
         { Sid: 'Metrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'], Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } },
@@ -319,36 +324,50 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
     });
   }
   if (schedules.length) {
-    const eventsRole = new IamRole(scope, 'TriggerRole', {
-      namePrefix: joinName([target.platformName, plan.name, 'start'], 38),
-      assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
-    });
-    new IamRolePolicy(scope, 'TriggerPolicy', {
-      role: eventsRole.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [pipeline.arn] }] }),
-    });
+    const rules: Array<{ rule: CloudwatchEventRule; id: string; kind: string }> = [];
     plan.triggers.forEach((t, i) => {
       if (t.kind === 'new-objects') return;
       const id = `Schedule${i}`;
       if (t.timezone !== 'UTC') {
         throw new ConfigError(path, 'trigger.timezone', t.timezone, '"UTC" on SageMaker: EventBridge rule schedules run in UTC');
       }
-      const rule = new CloudwatchEventRule(scope, id, {
-        name: joinName([name, 'schedule', String(i)], 64),
-        description: `Schedule ${t.cron} of ${name}`,
-        scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
+      rules.push({
+        id,
+        kind: t.kind,
+        rule: new CloudwatchEventRule(scope, id, {
+          name: joinName([name, 'schedule', String(i)], 64),
+          description: `Schedule ${t.cron} of ${name}`,
+          scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
+        }),
       });
+    });
+    const eventsRole = new IamRole(scope, 'TriggerRole', {
+      namePrefix: joinName([target.platformName, plan.name, 'start'], 38),
+      // Assumed by EventBridge for these rules only.
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: account, sourceArns: rules.map((r) => r.rule.arn) }),
+    });
+    new IamRolePolicy(scope, 'TriggerPolicy', {
+      role: eventsRole.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [pipeline.arn] }] }),
+    });
+    for (const { rule, id, kind } of rules) {
       new CloudwatchEventTarget(scope, `${id}Target`, {
         rule: rule.name,
         arn: pipeline.arn,
         roleArn: eventsRole.arn,
-        sagemakerPipelineTarget: { pipelineParameterList: [{ name: 'Trigger', value: t.kind }] },
+        sagemakerPipelineTarget: { pipelineParameterList: [{ name: 'Trigger', value: kind }] },
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       });
-    });
+    }
   }
   for (const endpoint of plan.promotionTargets) rolloutOnServingCluster(p, undefined, plan, endpoint);
   return { resource: pipeline, artifactsUri, instanceTypes };
+}
+
+/** The repository ARN of an ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`), or any repository when it is not one. */
+function ecrRepositoryArn(image: string, partition: string): string {
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/.exec(image);
+  return m ? `arn:${partitionOf(m[2])}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : `arn:${partition}:ecr:*:*:repository/*`;
 }
 
 /** A SageMaker step name (letters, digits, `-`, `_`; at most 64). */

@@ -20,7 +20,7 @@ import { SagemakerPipeline } from '@cdktf/provider-aws/lib/sagemaker-pipeline';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { trustPolicy } from './arn';
+import { accountOf, serviceTrustPolicy } from './arn';
 import { BucketEvents, objectCreatedPattern } from './bucket-events';
 import { stateMachineLogging } from './logs';
 import { secureQueue } from './storage';
@@ -116,9 +116,15 @@ export class SageMakerNewDataTrigger extends Construct {
       },
     };
 
+    // The account (known at apply, no data source) and the names the trust policies pin.
+    const account = accountOf(this, 'Account', queue.arn);
+    const machineName = joinName([name, 'new-data'], 80);
     const role = new IamRole(this, 'Role', {
       namePrefix: joinName([name, 'new-data'], 38),
-      assumeRolePolicy: trustPolicy(['states.amazonaws.com']),
+      // Step Functions assumes it for this state machine only (cross-service confused deputy prevention).
+      assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', {
+        sourceAccount: account, sourceArns: [`arn:${partition}:states:${props.region}:${account}:stateMachine:${machineName}`],
+      }),
     });
     const logging = stateMachineLogging(this, joinName([name, 'new-data'], 200));
     const policy = new IamRolePolicy(this, 'RolePolicy', {
@@ -133,7 +139,7 @@ export class SageMakerNewDataTrigger extends Construct {
       }),
     });
     this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
-      name: joinName([name, 'new-data'], 80),
+      name: machineName,
       type: 'STANDARD',
       roleArn: role.arn,
       definition: JSON.stringify(definition),
@@ -148,7 +154,8 @@ export class SageMakerNewDataTrigger extends Construct {
     });
     const startRole = new IamRole(this, 'WindowRole', {
       namePrefix: joinName([name, 'new-data-start'], 38),
-      assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
+      // EventBridge assumes it for the window rule only.
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: account, sourceArns: [this.windowRule.arn] }),
     });
     new IamRolePolicy(this, 'WindowRolePolicy', {
       role: startRole.id,

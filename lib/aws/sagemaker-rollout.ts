@@ -26,7 +26,7 @@ import type { SagemakerEndpointConfigurationAsyncInferenceConfig, SagemakerEndpo
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { partitionOf, trustPolicy } from './arn';
+import { accountOf, partitionOf, serviceTrustPolicy } from './arn';
 import { approvedMarkerPattern, BucketEvents } from './bucket-events';
 import { stateMachineLogging } from './logs';
 import { volumeKeyAllowed } from './sagemaker-endpoint';
@@ -286,10 +286,10 @@ export class SageMakerRollout extends Construct {
       },
     };
 
-    // The state machine's role.
-    // Any account: SageMaker creates models and configurations in the caller's account only, and
-    // the account id is not known offline (no data source). The names make the scope.
-    const sagemakerArn = (type: string, name: string) => `arn:${partition}:sagemaker:${spec.region}:*:${type}/${name}`;
+    // The state machine's role. The account: the endpoint's (known at apply, no data source).
+    const account = accountOf(this, 'Account', endpoint.arn);
+    const sagemakerArn = (type: string, name: string) => `arn:${partition}:sagemaker:${spec.region}:${account}:${type}/${name}`;
+    const machineName = joinName([spec.name, 'rollout'], 80);
     const rolloutConfigs = sagemakerArn('endpoint-config', `${namePrefix}*`);
     const statements: Array<Record<string, unknown>> = [
       { Sid: 'CreateModel', Effect: 'Allow', Action: ['sagemaker:CreateModel'], Resource: [sagemakerArn('model', `${namePrefix}*`)] },
@@ -322,7 +322,10 @@ export class SageMakerRollout extends Construct {
     }
     const smRole = new IamRole(this, 'Role', {
       namePrefix: joinName([spec.name, 'rollout'], 38),
-      assumeRolePolicy: trustPolicy(['states.amazonaws.com']),
+      // Step Functions assumes it for this state machine only (cross-service confused deputy prevention).
+      assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', {
+        sourceAccount: account, sourceArns: [`arn:${partition}:states:${spec.region}:${account}:stateMachine:${machineName}`],
+      }),
     });
     const logging = stateMachineLogging(this, joinName([spec.name, 'rollout'], 200));
     const smPolicy = new IamRolePolicy(this, 'RolePolicy', {
@@ -330,7 +333,7 @@ export class SageMakerRollout extends Construct {
       policy: JSON.stringify({ Version: '2012-10-17', Statement: [...statements, ...logging.statements] }),
     });
     this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
-      name: joinName([spec.name, 'rollout'], 80),
+      name: machineName,
       type: 'STANDARD',
       roleArn: smRole.arn,
       definition: JSON.stringify(definition),
@@ -347,7 +350,8 @@ export class SageMakerRollout extends Construct {
     });
     const eventsRole = new IamRole(this, 'EventsRole', {
       namePrefix: joinName([spec.name, 'rollout-start'], 38),
-      assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
+      // EventBridge assumes it for this rule only.
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: account, sourceArns: [this.rule.arn] }),
     });
     new IamRolePolicy(this, 'EventsRolePolicy', {
       role: eventsRole.id,

@@ -237,8 +237,11 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     const statements = rolloutStatements(aws, 'RolePolicy');
     expectLeastPrivilege(statements);
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.CreateModel).toMatchObject({ Action: ['sagemaker:CreateModel'], Resource: ['arn:aws:sagemaker:us-east-1:*:model/acme-summarize-r-*'] });
-    expect(bySid.CreateEndpointConfig).toMatchObject({ Action: ['sagemaker:CreateEndpointConfig'], Resource: ['arn:aws:sagemaker:us-east-1:*:endpoint-config/acme-summarize-r-*'] });
+    // The account is the deploying one (a local from the endpoint's ARN), never `*`.
+    const account = '${local.summarize_Rollout_Account_CB5CFCEF}';
+    expect(aws.json.locals).toMatchObject({ summarize_Rollout_Account_CB5CFCEF: expect.stringMatching(/^\$\{element\(split\(":", aws_sagemaker_endpoint\.summarize_[0-9A-F]+\.arn\), 4\)\}$/) });
+    expect(bySid.CreateModel).toMatchObject({ Action: ['sagemaker:CreateModel'], Resource: [`arn:aws:sagemaker:us-east-1:${account}:model/acme-summarize-r-*`] });
+    expect(bySid.CreateEndpointConfig).toMatchObject({ Action: ['sagemaker:CreateEndpointConfig'], Resource: [`arn:aws:sagemaker:us-east-1:${account}:endpoint-config/acme-summarize-r-*`] });
     expect(bySid.DescribeEndpoint).toMatchObject({ Action: ['sagemaker:DescribeEndpoint'], Resource: [expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.summarize_[0-9A-F]+\.arn\}$/)] });
     expect(bySid.UpdateEndpoint.Action).toEqual(['sagemaker:UpdateEndpoint']);
     expect(bySid.UpdateEndpoint.Resource).toEqual([bySid.DescribeEndpoint.Resource[0], bySid.CreateEndpointConfig.Resource[0]]);
@@ -255,7 +258,16 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     const start = rolloutStatements(aws, 'EventsRolePolicy');
     expectLeastPrivilege(start);
     expect(start).toEqual([{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\..*\.arn\}$/)] }]);
-    expect(JSON.parse(byPath(aws, 'aws_iam_role', `${ROLLOUT}/Role`).assume_role_policy).Statement[0].Principal).toEqual({ Service: ['states.amazonaws.com'] });
+    // Confused-deputy protection: Step Functions for this state machine, EventBridge for this rule, in this account.
+    expect(JSON.parse(byPath(aws, 'aws_iam_role', `${ROLLOUT}/Role`).assume_role_policy).Statement).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: ['states.amazonaws.com'] },
+      Action: ['sts:AssumeRole'],
+      Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': `arn:aws:states:us-east-1:${account}:stateMachine:acme-summarize-rollout` } },
+    }]);
+    expect(JSON.parse(byPath(aws, 'aws_iam_role', `${ROLLOUT}/EventsRole`).assume_role_policy).Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.summarize_Rollout_Rule_[0-9A-F]+\.arn\}$/) },
+    });
   });
 
   test('Terraform does not switch the endpoint back: endpoint_config_name is ignored', () => {

@@ -183,7 +183,13 @@ describe('GpuFunction on AWS Batch, next to a Kubernetes function on the same bu
       Action: ['batch:SubmitJob'],
       Resource: [expect.stringContaining('aws_batch_job_queue.clips_JobQueue'), expect.stringMatching(/clips_JobDefinition_[0-9A-F]+\.arn_prefix\}$/), expect.stringMatching(/arn_prefix\}:\*$/)],
     }]);
-    expect(JSON.parse(only(infra, 'aws_iam_role', 'clips/EventsRole').assume_role_policy).Statement[0].Principal).toEqual({ Service: ['events.amazonaws.com'] });
+    const trust = JSON.parse(only(infra, 'aws_iam_role', 'clips/EventsRole').assume_role_policy).Statement[0];
+    expect(trust.Principal).toEqual({ Service: ['events.amazonaws.com'] });
+    // EventBridge may assume it for this rule of this account only.
+    expect(trust.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\$\{local\.clips_Account_[0-9A-F]+\}$/) },
+      ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.clips_Rule_[0-9A-F]+\.arn\}$/) },
+    });
     const [tlsOnly, dlqPolicy] = JSON.parse(only(infra, 'aws_sqs_queue_policy', 'clips/EventsDeadLetterQueuePolicy').policy).Statement;
     expect(tlsOnly).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(dlqPolicy).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringContaining('clips_Rule') } } });

@@ -79,7 +79,11 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
 
   test('serverless execution role: reads the model and its versions prefix, pulls its image, writes its logs; nothing else', () => {
     const role = byPath(aws, 'aws_iam_role', 'acme-aws-us-east-1/iris/ExecutionRole');
-    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { Service: ['sagemaker.amazonaws.com'] }, Action: ['sts:AssumeRole'] }]);
+    // SageMaker assumes it for this account only; the account comes from the endpoint's log group ARN.
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{
+      Effect: 'Allow', Principal: { Service: ['sagemaker.amazonaws.com'] }, Action: ['sts:AssumeRole'], Condition: { StringEquals: { 'aws:SourceAccount': '${local.iris_Account_6D5CD661}' } },
+    }]);
+    expect(aws.json.locals.iris_Account_6D5CD661).toMatch(/^\$\{element\(split\(":", aws_cloudwatch_log_group\.iris_Logs_[0-9A-F]+\.arn\), 4\)\}$/);
     const statements = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'acme-aws-us-east-1/iris/ExecutionPolicy').policy).Statement;
     expect(statements).toEqual([
       { Sid: 'ReadModel', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::acme-models/iris/*'] },
@@ -89,8 +93,8 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
       {
         Sid: 'Logs',
         Effect: 'Allow',
-        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        Resource: ['arn:aws:logs:us-east-1:*:log-group:/aws/sagemaker/Endpoints/acme-iris', 'arn:aws:logs:us-east-1:*:log-group:/aws/sagemaker/Endpoints/acme-iris:*'],
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.iris_Logs_[0-9A-F]+\.arn\}$/), expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.iris_Logs_[0-9A-F]+\.arn\}:\*$/)],
       },
     ]);
     expect(iris.promotion).toEqual({

@@ -130,6 +130,22 @@ describe('SageMaker realisation: managed spot training, gate, model registry, Ev
     expect(trigger.Statement).toEqual([{ Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [expect.stringMatching(/aws_sagemaker_pipeline\..*\.arn/)] }]);
   });
 
+  test('trust policies: each service may assume its role only for this account (and the rules and state machine that use it); ARNs name the account', () => {
+    const roles = Object.values<any>(resourcesOf(stack, 'aws_iam_role'));
+    const trust = (suffix: string) => JSON.parse(roles.find((r) => r['//'].metadata.path.endsWith(suffix)).assume_role_policy).Statement[0];
+    const account = expect.stringMatching(/^\$\{local\.sagemaker_recs-train_Account_[0-9A-F]+\}$/);
+    expect(trust('/ExecutionRole')).toMatchObject({ Principal: { Service: ['sagemaker.amazonaws.com'] }, Condition: { StringEquals: { 'aws:SourceAccount': account } } });
+    expect(trust('/TriggerRole').Condition).toEqual({ StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': expect.stringMatching(/aws_cloudwatch_event_rule\.sagemaker_recs-train_Schedule1_[0-9A-F]+\.arn/) } });
+    const windowAccount = expect.stringMatching(/^\$\{local\.sagemaker_recs-train_OnNewObjects_Account_[0-9A-F]+\}$/);
+    expect(trust('OnNewObjects/Role').Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': windowAccount }, ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:states:us-east-1:\$\{local\..*\}:stateMachine:acme-recs-train-new-data$/) },
+    });
+    expect(trust('OnNewObjects/WindowRole').Condition.ArnEquals['aws:SourceArn']).toMatch(/aws_cloudwatch_event_rule\.sagemaker_recs-train_OnNewObjects_Window_[0-9A-F]+\.arn/);
+    const exec = JSON.parse(Object.values<any>(resourcesOf(stack, 'aws_iam_role_policy')).find((p) => p['//'].metadata.path.endsWith('ExecutionPolicy')).policy).Statement;
+    for (const st of exec) for (const r of st.Resource) expect(r).not.toMatch(/^arn:aws:[a-z-]+:us-east-1:\*:/);
+    expect(exec.find((st: any) => st.Sid === 'PullImages').Resource).toEqual(['arn:aws:ecr:us-east-1:111122223333:repository/prep', 'arn:aws:ecr:us-east-1:111122223333:repository/train', 'arn:aws:ecr:us-east-1:111122223333:repository/eval']);
+  });
+
   test('a data bucket the program does not define keeps its owner\'s notification configuration; a warning says to turn on its EventBridge delivery', () => {
     expect(resourcesOf(stack, 'aws_s3_bucket_notification')).toEqual({});
     const events = App.of(pipeline).node.findAll().find((c) => c.node.id === 'BucketEvents-acme-data')!;
