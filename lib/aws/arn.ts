@@ -61,3 +61,30 @@ export function serviceTrustPolicy(service: string, conditions: TrustConditions,
     }],
   });
 }
+
+/**
+ * The trust policy of an EKS Pod Identity role, for one service account of one cluster: the
+ * `pods.eks.amazonaws.com` principal with `sts:AssumeRole` and `sts:TagSession` (Pod Identity tags
+ * the session), and conditions on the session tags Pod Identity sets (`eks-cluster-arn`,
+ * `kubernetes-namespace`, `kubernetes-service-account`; EKS user guide, "Create IAM role with
+ * trust policy required by EKS Pod Identity" and "Grant pods access to AWS resources based on
+ * tags"), so that no other cluster, namespace or service account can use the role.
+ * @internal
+ */
+export function podIdentityTrustPolicy(clusterArn: string, namespace: string, serviceAccount: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Service: ['pods.eks.amazonaws.com'] },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-arn': clusterArn,
+          'aws:RequestTag/kubernetes-namespace': namespace,
+          'aws:RequestTag/kubernetes-service-account': serviceAccount,
+        },
+      },
+    }],
+  });
+}
