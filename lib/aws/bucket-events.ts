@@ -13,7 +13,8 @@ import { joinName } from '../core/naming';
 
 interface QueueTarget { readonly queueArn: string; readonly prefix: string; readonly suffix?: string; readonly id: string }
 
-const owners = new WeakMap<App, Map<string, string>>();
+/** Per app and bucket: the one construct that owns the bucket's notification configuration. */
+const managers = new WeakMap<App, Map<string, BucketEvents>>();
 
 /** Options of {@link BucketEvents.of}. @internal */
 export interface BucketEventsOptions {
@@ -74,25 +75,28 @@ export function stackDefaultTags(scope: IConstruct): Record<string, string> {
  * @internal
  */
 export class BucketEvents extends Construct {
-  /** The bucket's events construct in `stack` (throws when another stack already owns it). */
+  /**
+   * The bucket's events construct in `stack`. The first stack that may configure the bucket's
+   * notifications owns its one configuration; consumers in other stacks follow the bucket through
+   * EventBridge (the owner's configuration turns EventBridge delivery on for them).
+   */
   public static of(stack: TerraformStack, bucket: string, path: string, options: BucketEventsOptions = {}): BucketEvents {
     const app = App.of(stack);
-    const byBucket = owners.get(app) ?? new Map<string, string>();
-    owners.set(app, byBucket);
-    const owner = byBucket.get(bucket);
-    if (owner && owner !== stack.node.id) {
-      throw new ConfigError(path, 'bucket', bucket, `a bucket whose notifications are configured from one stack only: ${owner} already configures s3://${bucket} notifications (S3 keeps one configuration per bucket); put the consumers of this bucket on the same cluster or AWS region`);
-    }
+    const byBucket = managers.get(app) ?? new Map<string, BucketEvents>();
+    managers.set(app, byBucket);
     const defined = bucketResourceInApp(stack, bucket);
     const bucketRegion = defined ? stackRegion(defined) : undefined;
     const consumerRegion = stackRegion(stack);
     if (bucketRegion && consumerRegion && bucketRegion !== consumerRegion) {
       throw new ConfigError(path, 'bucket', `s3://${bucket}`, `a bucket in ${consumerRegion}, where this consumer runs: s3://${bucket} is in ${bucketRegion}, and S3 sends its events (to EventBridge and to SQS) only in its own region, so this trigger would never fire; place the consumer (cluster awsRegion, SageMaker region) in ${bucketRegion}, or the data in a bucket of ${consumerRegion}`);
     }
-    byBucket.set(bucket, stack.node.id);
     const id = `BucketEvents-${bucket}`;
     const events = (stack.node.tryFindChild(id) as BucketEvents | undefined) ?? new BucketEvents(stack, id, bucket, consumerRegion);
-    if (options.configureNotifications ?? defined !== undefined) events.manage();
+    const manager = byBucket.get(bucket);
+    if ((options.configureNotifications ?? defined !== undefined) && (!manager || manager === events)) {
+      events.manage();
+      byBucket.set(bucket, events);
+    }
     return events;
   }
 
@@ -105,12 +109,18 @@ export class BucketEvents extends Construct {
     super(scope, id);
     this.node.addValidation({
       validate: () => {
-        if (this.eventBridge && !this.resource) {
+        if (this.eventBridge && !this.resource && !this.manager) {
           Annotations.of(this).addWarning(`s3://${this.bucket} is not defined in this program, so its notification configuration is left to its owner (S3 keeps one per bucket: setting it here would overwrite theirs). ${[...this.consumers].sort().join(', ')} follow it through EventBridge: its owner must turn on its EventBridge delivery (S3 console: Properties → Event notifications → Amazon EventBridge "On"; or add "EventBridgeConfiguration": {} to its put-bucket-notification-configuration), or define the bucket here (AiPlatform.addBucket), or opt in with configureNotifications: true`);
         }
         return [];
       },
     });
+  }
+
+  /** The construct (in another stack) that owns the bucket's notification configuration, if any. */
+  private get manager(): BucketEvents | undefined {
+    const m = managers.get(App.of(this))?.get(this.bucket);
+    return m && m !== this ? m : undefined;
   }
 
   /** Whether this program owns the bucket's notification configuration. */
@@ -145,6 +155,8 @@ export class BucketEvents extends Construct {
     this.eventBridge = true;
     if (consumer) this.consumers.add(consumer.node.path);
     if (this.resource) this.resource.eventbridge = true;
+    // The configuration is owned in another stack: it delivers to EventBridge for these consumers.
+    else this.manager?.enableEventBridge();
   }
 
   /**

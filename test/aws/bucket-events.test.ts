@@ -90,13 +90,29 @@ describe('BucketEvents', () => {
     expect(result.ok).toBe(true);
   }, 120_000);
 
-  test('throws when two consumers overlap, or two stacks configure one bucket', () => {
+  test('throws when two queue targets overlap', () => {
+    const { stack } = setup('us-east-1');
+    const a = secureQueue(stack, 'A').queue;
+    BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/');
+    expect(() => BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/2026/')).toThrow(ConfigError);
+    expect(() => BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/2026/')).toThrow(/invalid prefix: received "raw\/2026\/".*overlap "raw\/"/);
+  });
+
+  test('a consumer in another stack follows the bucket through EventBridge; the one configuration (in the first stack) turns EventBridge delivery on', () => {
     const { app, stack } = setup('us-east-1');
     const a = secureQueue(stack, 'A').queue;
     BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/');
-    expect(() => BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/2026/')).toThrow(/invalid prefix: received "raw\/2026\/".*overlap "raw\/"/);
     const other = new TerraformStack(app, 'other');
-    expect(() => BucketEvents.of(other, 'acme-data', 'y/z')).toThrow(ConfigError);
+    new AwsProvider(other, 'aws', { region: 'us-east-1' });
+    const b = secureQueue(other, 'B').queue;
+    const second = BucketEvents.of(other, 'acme-data', 'y/z');
+    second.sendNewObjectsTo(b, b, 'raw/');
+    expect(second.managed).toBe(false);
+    const synth = synthApp(app);
+    expect(resourcesOf(synth.stack('other'), 'aws_s3_bucket_notification')).toEqual({});
+    expect(JSON.parse(onlyResource(synth.stack('other'), 'aws_cloudwatch_event_rule').event_pattern).detail.bucket).toEqual({ name: ['acme-data'] });
+    expect(onlyResource(synth.stack('events'), 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-data', eventbridge: true });
+    expect(messages(second)).toEqual([]);
   });
 });
 
