@@ -82,6 +82,8 @@ export interface NewObjectsTriggerOptions {
    * not define it (S3 keeps one configuration per bucket; Terraform replaces it whole, overwriting
    * the owner's, and clears it on destroy). Without it, a bucket this program does not define is
    * followed through EventBridge, whose delivery its owner turns on (a warning at synth says how).
+   * Read by SageMaker pipelines; pipelines on clusters do not read it yet (they follow a bucket
+   * this program does not define through EventBridge).
    * @default - only when this program defines the bucket (e.g. `AiPlatform.addBucket`)
    */
   readonly configureNotifications?: boolean;
