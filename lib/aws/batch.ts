@@ -12,14 +12,15 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { App, TerraformStack, Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { managedPolicyArn, trustPolicy } from './arn';
-import { BucketEvents } from './bucket-events';
+import { accountOf, managedPolicyArn, serviceTrustPolicy, trustPolicy } from './arn';
+import { BucketEvents, objectCreatedPattern, stackDefaultTags } from './bucket-events';
+export { bucketDefinedInApp, objectCreatedPattern } from './bucket-events';
 import type { EksCluster } from './eks-cluster';
+import { serviceLogGroup } from './logs';
 import { secureLaunchTemplate } from './node-infra';
 import { ruleDeadLetterQueue, secureQueue } from './storage';
 import { ConfigError } from '../core/errors';
@@ -37,11 +38,6 @@ export const BATCH_GPU_IMAGE_TYPE = 'ECS_AL2023_NVIDIA';
 
 /** Extra attempts a spot job gets for reclaims (Batch counts every attempt against one budget). */
 export const SPOT_RECLAIM_ATTEMPTS = 2;
-
-/** Whether the app defines an `aws_s3_bucket` with this literal name (the program owns it). @internal */
-export function bucketDefinedInApp(scope: IConstruct, bucket: string): boolean {
-  return App.of(scope).node.findAll().some((c) => c instanceof S3Bucket && c.bucketInput === bucket);
-}
 
 /** The VPC and private subnets of an EKS cluster, undefined for other clusters. @internal */
 export function clusterNetwork(cluster: ICluster): { vpcId: string; subnetIds: string[] } | undefined {
@@ -64,7 +60,8 @@ export function functionQueue(scope: Construct, owner: IConstruct, props: {
     visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
     deadLetterAfter: props.maxReceiveCount,
   });
-  BucketEvents.of(TerraformStack.of(scope), props.bucket, owner.node.path)
+  // Only reached when the function may configure the bucket's notifications (defined here, or configureNotifications).
+  BucketEvents.of(TerraformStack.of(scope), props.bucket, owner.node.path, { configureNotifications: true })
     .sendNewObjectsTo(owner, queue, props.prefix, props.suffix, props.region);
   return { url: queue.url, arn: queue.arn };
 }
@@ -174,10 +171,14 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
     namePrefix: joinName([spec.baseName, 'batch-node'], 38),
     role: instanceRole.name,
   });
+  // Provider default_tags do not reach what Batch launches: the instances and their volumes get
+  // the platform tags (for the budget's cost-tag filter) from compute_resources.tags and the
+  // launch template; the function's own tags win.
+  const tags = { ...stackDefaultTags(scope), ...spec.tags };
   const launchTemplate = secureLaunchTemplate(scope, 'LaunchTemplate', {
     namePrefix: joinName([spec.baseName, 'batch'], 100),
     diskGiB: spec.diskGiB,
-    tags: spec.tags,
+    tags,
   });
 
   const environment = (id: string, suffix: string, type: string, allocationStrategy: string) => new BatchComputeEnvironment(scope, id, {
@@ -196,7 +197,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       securityGroupIds,
       launchTemplate: { launchTemplateId: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
       ec2Configuration: [{ imageType: BATCH_GPU_IMAGE_TYPE }],
-      tags: spec.tags,
+      tags,
     },
     // An infrastructure update waits for running jobs (up to Batch's 6-hour maximum) instead of
     // the default 30 minutes, and never terminates them.
@@ -221,6 +222,9 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
     assumeRolePolicy: trustPolicy(['ecs-tasks.amazonaws.com']),
   });
   new IamRolePolicy(scope, 'JobRolePolicy', { role: jobRole.id, policy: iamPolicyDocument(spec.jobStatements) });
+  // The jobs' logs in a group of their own with a retention (the default /aws/batch/job never
+  // expires); the instance role (AmazonEC2ContainerServiceforEC2Role) may write log streams.
+  const logGroup = serviceLogGroup(scope, 'Logs', `/aws/batch/${spec.baseName}`);
   const attempts = Math.min(10, spec.retries + 1 + (spec.spot ? SPOT_RECLAIM_ATTEMPTS : 0));
   const jobDefinition = new BatchJobDefinition(scope, 'JobDefinition', {
     name: spec.baseName,
@@ -239,6 +243,7 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       environment: spec.environment,
       privileged: false,
       readonlyRootFilesystem: false,
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': spec.region, 'awslogs-stream-prefix': 'job' } },
       ...(spec.runAsUser !== undefined ? { user: String(spec.runAsUser) } : {}),
     }),
     timeout: { attemptDurationSeconds: spec.timeoutSeconds },
@@ -264,11 +269,12 @@ export function realiseBatchFunction(scope: Construct, spec: BatchFunctionSpec):
       : { scheduleExpression: spec.trigger.expression }),
   });
   if (spec.trigger.kind === 's3' && spec.trigger.configureNotifications) {
-    BucketEvents.of(TerraformStack.of(scope), spec.trigger.bucket, path).enableEventBridge();
+    BucketEvents.of(TerraformStack.of(scope), spec.trigger.bucket, path, { configureNotifications: true }).enableEventBridge(spec.owner);
   }
   const eventsRole = new IamRole(scope, 'EventsRole', {
     namePrefix: joinName([spec.baseName, 'submit'], 38),
-    assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
+    // EventBridge assumes it for this rule only (cross-service confused deputy prevention).
+    assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: accountOf(scope, 'Account', rule.arn), sourceArns: [rule.arn] }),
   });
   new IamRolePolicy(scope, 'EventsRolePolicy', {
     role: eventsRole.id,
@@ -302,16 +308,3 @@ const OBJECT_INPUT = {
     + `"ContainerOverrides":{"Environment":[{"Name":"${FunctionEnvironment.INPUT_BUCKET}","Value":<bucket>},{"Name":"${FunctionEnvironment.INPUT_KEY}","Value":<key>}]}}`,
 };
 
-/** The EventBridge pattern of S3 "Object Created" events of a bucket, under a prefix and with a suffix. */
-export function objectCreatedPattern(bucket: string, prefix: string, suffix?: string): Record<string, unknown> {
-  const escape = (s: string) => s.replace(/[\\*]/g, (c) => `\\${c}`);
-  const key = prefix && suffix ? [{ wildcard: `${escape(prefix)}*${escape(suffix)}` }]
-    : prefix ? [{ prefix }]
-      : suffix ? [{ suffix }]
-        : undefined;
-  return {
-    'source': ['aws.s3'],
-    'detail-type': ['Object Created'],
-    'detail': { bucket: { name: [bucket] }, ...(key ? { object: { key } } : {}) },
-  };
-}

@@ -2,7 +2,7 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import { managedPolicyArn, trustPolicy } from './arn';
+import { managedPolicyArn, podIdentityTrustPolicy } from './arn';
 import type { EksCluster } from './eks-cluster';
 import { joinName } from '../core/naming';
 
@@ -19,7 +19,8 @@ export function containerInsights(cluster: EksCluster, scope: Construct, addonVe
   const root = new Construct(scope, 'ContainerInsights');
   const role = new IamRole(root, 'AgentRole', {
     namePrefix: joinName([cluster.clusterName, 'cw-agent'], 38),
-    assumeRolePolicy: trustPolicy(['pods.eks.amazonaws.com'], ['sts:AssumeRole', 'sts:TagSession']),
+    // Only the agent's service account of this cluster (Pod Identity session tags).
+    assumeRolePolicy: podIdentityTrustPolicy(cluster.resource.arn, CLOUDWATCH_AGENT.namespace, CLOUDWATCH_AGENT.serviceAccount),
   });
   new IamRolePolicyAttachment(root, 'AgentPolicy', { role: role.name, policyArn: managedPolicyArn(cluster.region, 'CloudWatchAgentServerPolicy') });
   return new EksAddon(root, 'Addon', {

@@ -16,8 +16,10 @@ import { SagemakerEndpointConfiguration, SagemakerEndpointConfigurationProductio
 import { SagemakerModel, SagemakerModelPrimaryContainer } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
-import { partitionOf, trustPolicy } from './arn';
+import { accountOf, partitionOf, serviceTrustPolicy } from './arn';
+import { serviceLogGroup } from './logs';
 import { SecureBucket } from './storage';
+import { awsInstanceHasLocalStorage } from '../core/aws-instance-storage';
 import { joinName } from '../core/naming';
 import type { S3Location } from '../core/s3-uri';
 
@@ -54,6 +56,8 @@ export interface SageMakerEndpointSpec {
     readonly targetBacklogPerInstance: number;
     readonly scaleInCooldownSeconds: number;
     readonly output?: S3Location;
+    /** Where callers upload requests. @default - `inputs/` in the bucket of the results */
+    readonly input?: S3Location;
     readonly kmsKeyArn?: string;
     readonly notifications: boolean;
     readonly maxConcurrentInvocationsPerInstance?: number;
@@ -70,6 +74,8 @@ export interface SageMakerRealisation {
   readonly role: IamRole;
   /** `s3://…/` where asynchronous results go. */
   readonly outputUri?: string;
+  /** `s3://…/` where callers upload asynchronous requests (the execution role reads them). */
+  readonly inputUri?: string;
   readonly successTopicArn?: string;
   readonly errorTopicArn?: string;
 }
@@ -101,31 +107,42 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
   statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: [spec.imageRepositoryArn] });
   // GetAuthorizationToken has no resource-level permissions.
   statements.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] });
-  const logGroup = `arn:${partition}:logs:${spec.region}:*:log-group:/aws/sagemaker/Endpoints/${spec.name}`;
-  statements.push({ Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [logGroup, `${logGroup}:*`] });
+  // The endpoint's log group, with a retention (SageMaker would create it without one); its ARN
+  // also gives the account for the trust policy.
+  const logs = serviceLogGroup(scope, 'Logs', `/aws/sagemaker/Endpoints/${spec.name}`);
+  statements.push({ Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [logs.arn, `${logs.arn}:*`] });
 
   let outputUri: string | undefined;
+  let inputUri: string | undefined;
   let failureUri: string | undefined;
   let kmsKeyArn: string | undefined;
   let successTopic: SnsTopic | undefined;
   let errorTopic: SnsTopic | undefined;
   if (spec.async) {
     kmsKeyArn = spec.async.kmsKeyArn ?? new KmsKey(scope, 'Key', {
-      description: `SageMaker asynchronous inference ${spec.name}: results, volumes, notifications`,
+      description: `SageMaker asynchronous inference ${spec.name}: results, notifications${volumeKeyAllowed(spec.async.instanceType) ? ', volumes' : ''}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     }).arn;
     let outputObjectsArn: string;
+    let outputBucket: { name: string; arn: string };
     if (spec.async.output) {
       const o = spec.async.output;
       outputUri = `s3://${o.bucket}/${o.prefix}`;
       outputObjectsArn = `arn:${partition}:s3:::${o.bucket}/${o.prefix}`;
+      outputBucket = { name: o.bucket, arn: `arn:${partition}:s3:::${o.bucket}` };
     } else {
       const bucket = new SecureBucket(scope, 'Output', { namePrefix: joinName([spec.name, 'out'], 36) + '-', kmsKeyArn });
       outputUri = `s3://${bucket.bucketName}/results/`;
       outputObjectsArn = `${bucket.arn}/results/`;
+      outputBucket = { name: bucket.bucketName, arn: bucket.arn };
     }
     failureUri = `${outputUri}failures/`;
+    // Requests uploaded for InvokeEndpointAsync (InputLocation): SageMaker reads them with this role.
+    const input = spec.async.input;
+    inputUri = input ? `s3://${input.bucket}/${input.prefix}` : `s3://${outputBucket.name}/inputs/`;
+    const inputObjectsArn = input ? `arn:${partition}:s3:::${input.bucket}/${input.prefix}` : `${outputBucket.arn}/inputs/`;
+    statements.push({ Sid: 'ReadRequests', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${inputObjectsArn}*`] });
     statements.push({ Sid: 'WriteResults', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [`${outputObjectsArn}*`] });
     statements.push({ Sid: 'UseKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [kmsKeyArn] });
     if (spec.async.notifications) {
@@ -137,7 +154,8 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
 
   const role = new IamRole(scope, 'ExecutionRole', {
     namePrefix: joinName([spec.name, 'exec'], 38),
-    assumeRolePolicy: trustPolicy(['sagemaker.amazonaws.com']),
+    // SageMaker assumes it for this account only (SageMaker developer guide, cross-service confused deputy prevention).
+    assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', { sourceAccount: accountOf(scope, 'Account', logs.arn) }),
   });
   const policy = new IamRolePolicy(scope, 'ExecutionPolicy', {
     role: role.id,
@@ -180,8 +198,9 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
   const config = new SagemakerEndpointConfiguration(scope, 'Config', {
     namePrefix: joinName([spec.name], 36) + '-',
     productionVariants: variants,
-    // Serverless endpoints take no volume key.
-    kmsKeyArn: spec.async ? kmsKeyArn : undefined,
+    // Serverless endpoints take no volume key, and CreateEndpointConfig fails with one on an
+    // instance type with local NVMe storage (hardware-encrypted): the key still encrypts the results.
+    kmsKeyArn: spec.async && volumeKeyAllowed(spec.async.instanceType) ? kmsKeyArn : undefined,
     asyncInferenceConfig: spec.async ? {
       clientConfig: spec.async.maxConcurrentInvocationsPerInstance
         ? { maxConcurrentInvocationsPerInstance: spec.async.maxConcurrentInvocationsPerInstance }
@@ -197,11 +216,11 @@ export function realiseSageMakerEndpoint(scope: Construct, spec: SageMakerEndpoi
     lifecycle: { createBeforeDestroy: true },
   });
 
-  const endpoint = new SagemakerEndpoint(scope, 'Resource', { name: spec.name, endpointConfigName: config.name });
+  const endpoint = new SagemakerEndpoint(scope, 'Resource', { name: spec.name, endpointConfigName: config.name, dependsOn: [logs] });
 
   if (spec.async) autoscaleAsync(scope, spec, endpoint);
 
-  return { endpoint, config, role, outputUri, successTopicArn: successTopic?.arn, errorTopicArn: errorTopic?.arn };
+  return { endpoint, config, role, outputUri, inputUri, successTopicArn: successTopic?.arn, errorTopicArn: errorTopic?.arn };
 }
 
 /** Application Auto Scaling of each variant: min 0, out of zero on backlog, target tracking on backlog per instance. */
@@ -282,6 +301,17 @@ function primaryContainer(spec: SageMakerEndpointSpec, v: SageMakerVariantModel)
     modelDataSource: { s3DataSource: [{ s3Uri: uri.endsWith('/') ? uri : `${uri}/`, s3DataType: 'S3Prefix', compressionType: 'None' }] },
     ...env,
   };
+}
+
+/**
+ * Whether an endpoint configuration may carry a volume `KmsKeyId` for this instance type: not on
+ * types with local NVMe instance storage (SageMaker API reference, CreateEndpointConfig `KmsKeyId`:
+ * "If you specify a value for KmsKeyId when using any nitro-based instances with local storage,
+ * the call to CreateEndpointConfig fails"; aws/sagemaker-python-sdk#3677).
+ * @internal
+ */
+export function volumeKeyAllowed(instanceType: string): boolean {
+  return !awsInstanceHasLocalStorage(instanceType);
 }
 
 function capitalize(s: string): string {

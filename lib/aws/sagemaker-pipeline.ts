@@ -5,11 +5,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-model-package-group';
 import { SagemakerPipeline } from '@cdktf/provider-aws/lib/sagemaker-pipeline';
 import { IConstruct } from 'constructs';
-import { partitionOf, trustPolicy } from './arn';
-import { BucketEvents } from './bucket-events';
+import { accountOf, partitionOf, serviceTrustPolicy } from './arn';
+import { SageMakerNewDataTrigger } from './sagemaker-retrain';
 import { SecureBucket } from './storage';
 import { findAwsInstanceType } from '../core/aws-instance-types';
 import { parseCron, toEventBridgeCron } from '../core/cron';
+import { Duration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
@@ -45,9 +46,9 @@ export function metricJsonPath(metric: string): string {
  * Realise a training pipeline as an Amazon SageMaker Pipeline: processing steps for preprocess,
  * evaluate and custom stages, a training step with managed spot training and S3 checkpoints, a
  * condition step for the gates, a RegisterModel step into a model package group, and publication
- * of the approved version under the endpoint's `modelVersionsUri`. EventBridge rules start it on
- * new objects in the data bucket and on schedules, through a role allowed only
- * `sagemaker:StartPipelineExecution` on this pipeline.
+ * of the approved version under the endpoint's `modelVersionsUri`. New objects in the data bucket
+ * start it once per `batchWindow` ({@link SageMakerNewDataTrigger}); EventBridge rules start it on
+ * schedules, through a role allowed only `sagemaker:StartPipelineExecution` on this pipeline.
  * @internal
  */
 export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget, plan: PipelinePlan): SageMakerRealisation {
@@ -87,11 +88,16 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
     modelPackageGroupName: name,
     modelPackageGroupDescription: `Models of training pipeline ${plan.name}`,
   });
+  // The deploying account, from the group's ARN (known at apply; no data source).
+  const account = accountOf(scope, 'Account', group.arn);
   const role = new IamRole(scope, 'ExecutionRole', {
     namePrefix: joinName([target.platformName, plan.name, 'sm'], 38),
-    assumeRolePolicy: trustPolicy(['sagemaker.amazonaws.com']),
+    // SageMaker assumes it for this account only (SageMaker developer guide, cross-service confused deputy prevention).
+    assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', { sourceAccount: account }),
   });
-  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:*:${resource}`;
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  // The stages' images: their exact repositories (any account: AWS publishes framework images from its own).
+  const repositories = [...new Set(plan.stages.map((st) => st.options.image).map((image) => ecrRepositoryArn(image, partition)))];
   const bucketArn = (b: string) => `arn:${partition}:s3:::${b}`;
   const writableLocations = [
     { bucket: artifactsBucketArn, prefix: artifactsPrefix },
@@ -120,7 +126,7 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
           Resource: [group.arn, arn('sagemaker', `model-package/${name}/*`)],
         },
         { Sid: 'PassItselfToJobs', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [role.arn], Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
-        { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: [arn('ecr', 'repository/*')] },
+        { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: repositories },
         { Sid: 'EcrToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
         { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [arn('logs', 'log-group:/aws/sagemaker/*')] },
         { Sid: 'Metrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'], Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } },
@@ -301,54 +307,67 @@ export function realiseOnSageMaker(p: TrainingPipeline, target: SageMakerTarget,
     parallelismConfiguration: { maxParallelExecutionSteps: 10 },
   });
 
-  // Triggers: EventBridge rules whose role may start this pipeline only.
-  if (plan.triggers.length) {
+  // Triggers. New objects: queued, one run per window (never one per object). Schedules: an
+  // EventBridge rule whose role may start this pipeline only.
+  const schedules = plan.triggers.filter((t) => t.kind !== 'new-objects');
+  for (const t of plan.triggers.filter((x) => x.kind === 'new-objects')) {
+    new SageMakerNewDataTrigger(scope, 'OnNewObjects', {
+      owner: p,
+      name,
+      region,
+      partition,
+      pipeline,
+      location: parseS3Uri(t.uri!, path, 'trigger.uri'),
+      suffix: t.suffix,
+      window: t.batchWindow ?? Duration.hours(1),
+      configureNotifications: t.configureNotifications,
+    });
+  }
+  if (schedules.length) {
+    const rules: Array<{ rule: CloudwatchEventRule; id: string; kind: string }> = [];
+    plan.triggers.forEach((t, i) => {
+      if (t.kind === 'new-objects') return;
+      const id = `Schedule${i}`;
+      if (t.timezone !== 'UTC') {
+        throw new ConfigError(path, 'trigger.timezone', t.timezone, '"UTC" on SageMaker: EventBridge rule schedules run in UTC');
+      }
+      rules.push({
+        id,
+        kind: t.kind,
+        rule: new CloudwatchEventRule(scope, id, {
+          name: joinName([name, 'schedule', String(i)], 64),
+          description: `Schedule ${t.cron} of ${name}`,
+          scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
+        }),
+      });
+    });
     const eventsRole = new IamRole(scope, 'TriggerRole', {
       namePrefix: joinName([target.platformName, plan.name, 'start'], 38),
-      assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
+      // Assumed by EventBridge for these rules only.
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: account, sourceArns: rules.map((r) => r.rule.arn) }),
     });
     new IamRolePolicy(scope, 'TriggerPolicy', {
       role: eventsRole.id,
       policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [pipeline.arn] }] }),
     });
-    plan.triggers.forEach((t, i) => {
-      const id = t.kind === 'new-objects' ? 'OnNewObjects' : `Schedule${i}`;
-      let rule: CloudwatchEventRule;
-      if (t.kind === 'new-objects') {
-        const loc = parseS3Uri(t.uri!, path, 'trigger.uri');
-        BucketEvents.of(target.stack, loc.bucket, path).enableEventBridge();
-        const key = t.suffix && loc.prefix ? [{ wildcard: `${escapeWildcard(loc.prefix)}*${escapeWildcard(t.suffix)}` }]
-          : t.suffix ? [{ suffix: t.suffix }] : loc.prefix ? [{ prefix: loc.prefix }] : undefined;
-        rule = new CloudwatchEventRule(scope, id, {
-          name: joinName([name, 'new-data'], 64),
-          description: `New objects under ${t.uri} start ${name}`,
-          eventPattern: JSON.stringify({
-            'source': ['aws.s3'],
-            'detail-type': ['Object Created'],
-            'detail': { bucket: { name: [loc.bucket] }, ...(key ? { object: { key } } : {}) },
-          }),
-        });
-      } else {
-        if (t.timezone !== 'UTC') {
-          throw new ConfigError(path, 'trigger.timezone', t.timezone, '"UTC" on SageMaker: EventBridge rule schedules run in UTC');
-        }
-        rule = new CloudwatchEventRule(scope, id, {
-          name: joinName([name, 'schedule', String(i)], 64),
-          description: `Schedule ${t.cron} of ${name}`,
-          scheduleExpression: toEventBridgeCron(parseCron(t.cron!, path, 'trigger.schedule'), path, 'trigger.schedule'),
-        });
-      }
+    for (const { rule, id, kind } of rules) {
       new CloudwatchEventTarget(scope, `${id}Target`, {
         rule: rule.name,
         arn: pipeline.arn,
         roleArn: eventsRole.arn,
-        sagemakerPipelineTarget: { pipelineParameterList: [{ name: 'Trigger', value: t.kind }] },
+        sagemakerPipelineTarget: { pipelineParameterList: [{ name: 'Trigger', value: kind }] },
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       });
-    });
+    }
   }
   for (const endpoint of plan.promotionTargets) rolloutOnServingCluster(p, undefined, plan, endpoint);
   return { resource: pipeline, artifactsUri, instanceTypes };
+}
+
+/** The repository ARN of an ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`), or any repository when it is not one. */
+function ecrRepositoryArn(image: string, partition: string): string {
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/.exec(image);
+  return m ? `arn:${partitionOf(m[2])}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : `arn:${partition}:ecr:*:*:repository/*`;
 }
 
 /** A SageMaker step name (letters, digits, `-`, `_`; at most 64). */
@@ -356,9 +375,6 @@ function stepName(stage: string): string {
   return stage.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
 }
 
-function escapeWildcard(text: string): string {
-  return text.replace(/[\\*]/g, (c) => `\\${c}`);
-}
 
 /** The SageMaker instance type of a stage: given, derived from the pool's accelerator, or a CPU default. */
 function instanceTypeOf(s: TrainingStage, path: string): string {

@@ -26,8 +26,10 @@ import type { SagemakerEndpointConfigurationAsyncInferenceConfig, SagemakerEndpo
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { partitionOf, trustPolicy } from './arn';
+import { accountOf, partitionOf, serviceTrustPolicy } from './arn';
 import { approvedMarkerPattern, BucketEvents } from './bucket-events';
+import { stateMachineLogging } from './logs';
+import { volumeKeyAllowed } from './sagemaker-endpoint';
 import type { SageMakerEndpointSpec, SageMakerRealisation } from './sagemaker-endpoint';
 import { ruleDeadLetterQueue } from './storage';
 import { joinName } from '../core/naming';
@@ -144,7 +146,9 @@ export class SageMakerRollout extends Construct {
     const variants = config.productionVariantsInput;
     if (!Array.isArray(variants)) throw new Error(`${path}: the endpoint configuration's variants are not a literal list`);
     const asyncConfig = config.asyncInferenceConfigInput;
-    const kmsKeyArn = config.kmsKeyArnInput;
+    // The volume key (none on instance types with local storage) and the key of the results.
+    const kmsKeyArn = variants.every((v) => !v.instanceType || volumeKeyAllowed(v.instanceType)) ? config.kmsKeyArnInput : undefined;
+    const outputKeyArn = asyncConfig?.outputConfig.kmsKeyId;
 
     const definition = {
       Comment: `Roll SageMaker endpoint ${spec.name} to each approved version under s3://${bucket}/${prefix}`,
@@ -282,10 +286,10 @@ export class SageMakerRollout extends Construct {
       },
     };
 
-    // The state machine's role.
-    // Any account: SageMaker creates models and configurations in the caller's account only, and
-    // the account id is not known offline (no data source). The names make the scope.
-    const sagemakerArn = (type: string, name: string) => `arn:${partition}:sagemaker:${spec.region}:*:${type}/${name}`;
+    // The state machine's role. The account: the endpoint's (known at apply, no data source).
+    const account = accountOf(this, 'Account', endpoint.arn);
+    const sagemakerArn = (type: string, name: string) => `arn:${partition}:sagemaker:${spec.region}:${account}:${type}/${name}`;
+    const machineName = joinName([spec.name, 'rollout'], 80);
     const rolloutConfigs = sagemakerArn('endpoint-config', `${namePrefix}*`);
     const statements: Array<Record<string, unknown>> = [
       { Sid: 'CreateModel', Effect: 'Allow', Action: ['sagemaker:CreateModel'], Resource: [sagemakerArn('model', `${namePrefix}*`)] },
@@ -308,31 +312,37 @@ export class SageMakerRollout extends Construct {
         Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       },
     ];
-    if (kmsKeyArn) {
-      // The caller of UpdateEndpoint must be allowed to use the configuration's key (SageMaker API reference, KmsKeyId).
+    const keys = [...new Set([kmsKeyArn, outputKeyArn].filter((k): k is string => !!k))];
+    if (keys.length) {
+      // The caller of UpdateEndpoint must be allowed to use the configuration's keys (SageMaker API reference, KmsKeyId).
       statements.push(
-        { Sid: 'GrantKeyToSageMaker', Effect: 'Allow', Action: ['kms:CreateGrant'], Resource: [kmsKeyArn], Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
-        { Sid: 'DescribeKey', Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: [kmsKeyArn] },
+        { Sid: 'GrantKeyToSageMaker', Effect: 'Allow', Action: ['kms:CreateGrant'], Resource: keys, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+        { Sid: 'DescribeKey', Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: keys },
       );
     }
     const smRole = new IamRole(this, 'Role', {
       namePrefix: joinName([spec.name, 'rollout'], 38),
-      assumeRolePolicy: trustPolicy(['states.amazonaws.com']),
+      // Step Functions assumes it for this state machine only (cross-service confused deputy prevention).
+      assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', {
+        sourceAccount: account, sourceArns: [`arn:${partition}:states:${spec.region}:${account}:stateMachine:${machineName}`],
+      }),
     });
+    const logging = stateMachineLogging(this, joinName([spec.name, 'rollout'], 200));
     const smPolicy = new IamRolePolicy(this, 'RolePolicy', {
       role: smRole.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [...statements, ...logging.statements] }),
     });
     this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
-      name: joinName([spec.name, 'rollout'], 80),
+      name: machineName,
       type: 'STANDARD',
       roleArn: smRole.arn,
       definition: JSON.stringify(definition),
+      loggingConfiguration: logging.configuration,
       dependsOn: [smPolicy],
     });
 
     // The trigger.
-    BucketEvents.of(TerraformStack.of(this), bucket, path).enableEventBridge();
+    BucketEvents.of(TerraformStack.of(this), bucket, path).enableEventBridge(this);
     this.rule = new CloudwatchEventRule(this, 'Rule', {
       name: joinName([spec.name, 'rollout'], 64),
       description: `New approved versions under s3://${bucket}/${prefix} roll SageMaker endpoint ${spec.name}`,
@@ -340,7 +350,8 @@ export class SageMakerRollout extends Construct {
     });
     const eventsRole = new IamRole(this, 'EventsRole', {
       namePrefix: joinName([spec.name, 'rollout-start'], 38),
-      assumeRolePolicy: trustPolicy(['events.amazonaws.com']),
+      // EventBridge assumes it for this rule only.
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { sourceAccount: account, sourceArns: [this.rule.arn] }),
     });
     new IamRolePolicy(this, 'EventsRolePolicy', {
       role: eventsRole.id,

@@ -7,6 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncrypt
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
 import { validateS3BucketName } from '../core/naming';
@@ -96,10 +97,6 @@ export class SecureBucket extends Construct {
   }
 }
 
-/**
- * An SQS queue encrypted at rest (SQS-managed SSE), optionally with a dead-letter queue.
- * @internal
- */
 /** @internal */
 export interface SecureQueueProps {
   /** Queue name (name platform queues `<platform>-...`: KEDA may read only those). @default - generated */
@@ -110,6 +107,60 @@ export interface SecureQueueProps {
   readonly deadLetterAfter?: number;
 }
 
+/** The statements of each queue's one policy (rendered at synth). */
+const queueStatements = new WeakMap<SqsQueue, { policy: SqsQueuePolicy; statements: Array<Record<string, unknown>> }>();
+
+/**
+ * The one `aws_sqs_queue_policy` of a queue (SQS keeps one policy per queue: two policy resources
+ * would overwrite each other), in the queue's scope with the id `<queue id>Policy`: a TLS-only
+ * statement (deny every action without `aws:SecureTransport`, as the platform's buckets do) and
+ * the statements added with {@link allowOnQueue}.
+ */
+function queuePolicy(queue: SqsQueue): { policy: SqsQueuePolicy; statements: Array<Record<string, unknown>> } {
+  const existing = queueStatements.get(queue);
+  if (existing) return existing;
+  const statements: Array<Record<string, unknown>> = [];
+  const policy = new SqsQueuePolicy(queue.node.scope as Construct, `${queue.node.id}Policy`, {
+    queueUrl: queue.url,
+    policy: Lazy.stringValue({
+      produce: () => JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sqs:*',
+            Resource: queue.arn,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          ...statements,
+        ],
+      }),
+    }),
+  });
+  const entry = { policy, statements };
+  queueStatements.set(queue, entry);
+  return entry;
+}
+
+/**
+ * Add a statement to the queue's one policy (see {@link secureQueue}); returns that policy (for
+ * `depends_on`: S3 checks that it may send when a notification is saved).
+ * @internal
+ */
+export function allowOnQueue(queue: SqsQueue, statement: Record<string, unknown>): SqsQueuePolicy {
+  const entry = queuePolicy(queue);
+  entry.statements.push({ ...statement, Resource: queue.arn });
+  return entry.policy;
+}
+
+/**
+ * An SQS queue encrypted at rest (SQS-managed SSE), TLS-only (a queue policy denying requests
+ * without `aws:SecureTransport`; more statements through {@link allowOnQueue}), optionally with a
+ * dead-letter queue (encrypted and TLS-only too).
+ * @internal
+ */
 export function secureQueue(scope: Construct, id: string, props: SecureQueueProps = {}): { queue: SqsQueue; deadLetterQueue?: SqsQueue } {
   const deadLetterQueue = props.deadLetterAfter
     ? new SqsQueue(scope, `${id}DeadLetter`, { name: props.name ? `${props.name}-dlq` : undefined, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 })
@@ -121,30 +172,27 @@ export function secureQueue(scope: Construct, id: string, props: SecureQueueProp
     messageRetentionSeconds: props.messageRetentionSeconds,
     redrivePolicy: deadLetterQueue ? JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: props.deadLetterAfter }) : undefined,
   });
+  if (deadLetterQueue) queuePolicy(deadLetterQueue);
+  queuePolicy(queue);
   return { queue, deadLetterQueue };
 }
 
 /**
- * The dead-letter queue of an EventBridge rule's target: encrypted, 14 days of retention, and a
- * queue policy that lets EventBridge send to it for that one rule only (`aws:SourceArn`).
- * Ids `EventsDeadLetterQueue` and `EventsDeadLetterQueuePolicy` in `scope`.
+ * The dead-letter queue of an EventBridge rule's target: encrypted, TLS-only, 14 days of
+ * retention, and a policy statement that lets EventBridge send to it for that one rule only
+ * (`aws:SourceArn`). Ids `EventsDeadLetterQueue` and `EventsDeadLetterQueuePolicy` in `scope`.
+ * Name it apart from the dead-letter queue of a consumer's own queue (`<queue>-dlq`): one
+ * queue, one owner.
  * @internal
  */
 export function ruleDeadLetterQueue(scope: Construct, name: string, ruleArn: string): SqsQueue {
   const { queue } = secureQueue(scope, 'EventsDeadLetterQueue', { name, messageRetentionSeconds: 1209600 });
-  new SqsQueuePolicy(scope, 'EventsDeadLetterQueuePolicy', {
-    queueUrl: queue.url,
-    policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{
-        Sid: 'AllowRuleDeadLetters',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queue.arn,
-        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-      }],
-    }),
+  allowOnQueue(queue, {
+    Sid: 'AllowRuleDeadLetters',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sqs:SendMessage',
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
   });
   return queue;
 }

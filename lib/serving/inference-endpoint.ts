@@ -227,6 +227,8 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
   public readonly roleArn?: string;
   /** Where asynchronous results go (SageMaker async). */
   public readonly asyncOutputUri?: string;
+  /** Where callers upload asynchronous requests (`InputLocation`; SageMaker async). */
+  public readonly asyncInputUri?: string;
   /** The main resource: the InferenceService manifest or the SageMaker endpoint (escape hatch). */
   public readonly resource: TerraformResource;
   /**
@@ -374,6 +376,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       this.resource = realised.resource;
       this.roleArn = realised.roleArn;
       this.asyncOutputUri = realised.outputUri;
+      this.asyncInputUri = realised.inputUri;
       this.coldStart = realised.coldStart;
       const region = cluster?.cloudRegion ?? target._sagemaker!.region!;
       const common = { source: path, name: realised.name, region, traffic: props.traffic };
@@ -769,6 +772,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
         throw new ConfigError(path, 'target.instanceType', a.instanceType, `a GPU instance type (ml.g5, ml.g6, ml.p4d, ...): runtime ${this.runtime.name} needs a GPU`);
       }
       const output = a.outputUri !== undefined ? parseS3Uri(a.outputUri, path, 'target.outputUri') : undefined;
+      const input = a.inputUri !== undefined ? parseS3Uri(a.inputUri, path, 'target.inputUri') : undefined;
       if (a.kmsKeyArn !== undefined && !Token.isUnresolved(a.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(a.kmsKeyArn)) {
         throw new ConfigError(path, 'target.kmsKeyArn', a.kmsKeyArn, 'a KMS key ARN such as "arn:aws:kms:us-east-1:111122223333:key/…"');
       }
@@ -791,6 +795,7 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
           targetBacklogPerInstance: backlog,
           scaleInCooldownSeconds: Math.round(this.scaleDownDelay.toSeconds()),
           output,
+          input,
           kmsKeyArn: a.kmsKeyArn,
           notifications: a.notifications ?? false,
           maxConcurrentInvocationsPerInstance: a.maxConcurrentInvocationsPerInstance,
@@ -811,7 +816,8 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
       const { enableSageMakerRollout } = require('../aws/sagemaker-rollout') as typeof import('../aws/sagemaker-rollout');
       return enableSageMakerRollout(scope, { spec, realisation: r, versionsUri: this.modelVersionsUri ?? '', canaryPercent: this.canaryPercent });
     };
-    return { realisation, reason, name, resource: r.endpoint as TerraformResource, roleArn: r.role.arn, outputUri: r.outputUri, coldStart };
+    const resource = r.endpoint as TerraformResource;
+    return { realisation, reason, name, resource, roleArn: r.role.arn, outputUri: r.outputUri, inputUri: r.inputUri, coldStart };
   }
 }
 

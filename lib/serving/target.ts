@@ -58,7 +58,16 @@ export interface SageMakerAsyncOptions extends SageMakerTargetOptions {
    */
   readonly outputUri?: string;
   /**
-   * KMS key encrypting results, the instances' volumes and notifications.
+   * Where callers upload requests (`InvokeEndpointAsync` `InputLocation`): SageMaker reads them
+   * with the endpoint's execution role, which may read objects under this prefix only.
+   * @default - `inputs/` in the bucket of the results (`s3://<output bucket>/inputs/`)
+   */
+  readonly inputUri?: string;
+  /**
+   * KMS key encrypting results, notifications and the instances' EBS volumes. Instance types with
+   * local NVMe storage (g4dn, g5, g6, g6e, p4d, p5, trn1, `d` types such as m5d) get no volume key:
+   * SageMaker rejects one there (their local storage is encrypted by the instance's hardware), so
+   * the key encrypts results and notifications only.
    * @default - a new customer-managed key with rotation
    */
   readonly kmsKeyArn?: string;

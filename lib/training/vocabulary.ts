@@ -69,6 +69,24 @@ export interface NewObjectsTriggerOptions {
    * @default - unknown
    */
   readonly expectedRunsPerMonth?: number;
+  /**
+   * SageMaker pipelines: how long new objects are collected before one run starts. New objects
+   * fill a queue; once per window a check starts the pipeline if the queue holds any, then empties
+   * it, so a burst of files (1,000 uploads) starts one run, not one per file. Whole minutes, at
+   * least one. (On Kubernetes, one drain job at a time turns a burst into one run.)
+   * @default Duration.hours(1)
+   */
+  readonly batchWindow?: Duration;
+  /**
+   * This program may own the notification configuration of the watched bucket although it does
+   * not define it (S3 keeps one configuration per bucket; Terraform replaces it whole, overwriting
+   * the owner's, and clears it on destroy). Without it, a bucket this program does not define is
+   * followed through EventBridge, whose delivery its owner turns on (a warning at synth says how).
+   * Read by SageMaker pipelines; pipelines on clusters do not read it yet (they follow a bucket
+   * this program does not define through EventBridge).
+   * @default - only when this program defines the bucket (e.g. `AiPlatform.addBucket`)
+   */
+  readonly configureNotifications?: boolean;
 }
 
 /** Options of {@link RetrainTrigger.schedule}. */
@@ -85,7 +103,12 @@ export class RetrainTrigger {
    * EventBridge rule starting the SageMaker pipeline (AWS).
    */
   public static onNewObjects(options: NewObjectsTriggerOptions): RetrainTrigger {
-    return new RetrainTrigger('new-objects', options.uri, options.suffix, undefined, undefined, options.expectedRunsPerMonth);
+    const window = options.batchWindow;
+    if (window !== undefined && (!(window instanceof Duration) || window.toSeconds() < 60 || window.toSeconds() % 60 !== 0)) {
+      throw new ConfigError('-', 'trigger.batchWindow', window instanceof Duration ? window.toString() : window, 'whole minutes, at least Duration.minutes(1) (the window is an EventBridge rate in minutes)');
+    }
+    return new RetrainTrigger('new-objects', options.uri, options.suffix, undefined, undefined, options.expectedRunsPerMonth,
+      window ?? Duration.hours(1), options.configureNotifications);
   }
 
   /**
@@ -114,6 +137,10 @@ export class RetrainTrigger {
     public readonly timezone: string | undefined,
     /** Runs a month: computed from the schedule, or the expectation given for new objects. */
     public readonly runsPerMonth: number | undefined,
+    /** How long new objects are collected before one run starts (`new-objects`, SageMaker). */
+    public readonly batchWindow?: Duration,
+    /** The user's opt-in to owning the watched bucket's notification configuration (`new-objects`). */
+    public readonly configureNotifications?: boolean,
   ) {}
 }
 

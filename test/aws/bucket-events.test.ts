@@ -1,4 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformStack } from 'cdktf';
 import { BucketEvents } from '../../lib/aws/bucket-events';
 import { secureQueue } from '../../lib/aws/storage';
@@ -6,21 +7,28 @@ import { ConfigError } from '../../lib/core/errors';
 import { Keda } from '../../lib/kubernetes/keda';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
+import { messages } from '../serving/support';
 import { EKS_ACCESS } from '../support/eks-access';
 import { defaultRegistry } from '../support/schemas';
 import { kubernetesObjects, onlyResource, resourcesOf, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
 
 describe('BucketEvents', () => {
-  function setup() {
+  function setup(bucketRegion?: string) {
     const app = testApp();
     const stack = new TerraformStack(app, 'events');
     new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    if (bucketRegion) {
+      // The program defines the bucket (as AiPlatform.addBucket does, in a stack of its region).
+      const storage = new TerraformStack(app, 'storage');
+      new AwsProvider(storage, 'aws', { region: bucketRegion });
+      new S3Bucket(storage, 'Data', { bucket: 'acme-data' });
+    }
     return { app, stack };
   }
 
-  test('one notification per bucket, one queue target per consumer, queue policy scoped to the bucket', () => {
-    const { app, stack } = setup();
+  test('a bucket the program defines: one notification, one queue target per consumer, the TLS-only queue policy lets the bucket only send', () => {
+    const { app, stack } = setup('us-east-1');
     const a = secureQueue(stack, 'A', { name: 'p-a' }).queue;
     const b = secureQueue(stack, 'B', { name: 'p-b' }).queue;
     BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/', '.parquet');
@@ -32,29 +40,80 @@ describe('BucketEvents', () => {
       ['raw/', '.parquet', ['s3:ObjectCreated:*']], ['frames/', undefined, ['s3:ObjectCreated:*']],
     ]);
     expect(n.depends_on).toHaveLength(2);
-    const policies = Object.values<any>(resourcesOf(s, 'aws_sqs_queue_policy')).map((p) => JSON.parse(p.policy).Statement[0]);
+    const policies = Object.values<any>(resourcesOf(s, 'aws_sqs_queue_policy')).filter((p) => ['${aws_sqs_queue.A.url}', '${aws_sqs_queue.B.url}'].includes(p.queue_url));
+    expect(policies).toHaveLength(2);
     for (const p of policies) {
-      expect(p).toMatchObject({ Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::acme-data' } } });
+      const [tls, allow] = JSON.parse(p.policy).Statement;
+      expect(tls).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+      expect(allow).toMatchObject({ Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::acme-data' } } });
     }
   });
 
+  test('a bucket the program does not define: its notification configuration is not touched; an EventBridge rule feeds the queue, and a warning says what its owner must turn on', () => {
+    const { app, stack } = setup();
+    const a = secureQueue(stack, 'A', { name: 'p-a' }).queue;
+    const events = BucketEvents.of(stack, 'acme-data', 'x');
+    events.sendNewObjectsTo(a, a, 'raw/', '.parquet');
+    expect(events.managed).toBe(false);
+    const s = synthApp(app).stack('events');
+    expect(resourcesOf(s, 'aws_s3_bucket_notification')).toEqual({});
+    const rule = onlyResource(s, 'aws_cloudwatch_event_rule');
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: ['acme-data'] }, object: { key: [{ wildcard: 'raw/*.parquet' }] } },
+    });
+    const target = Object.values<any>(resourcesOf(s, 'aws_cloudwatch_event_target'))[0];
+    expect(target.arn).toBe('${aws_sqs_queue.A.arn}');
+    const queuePolicy = Object.values<any>(resourcesOf(s, 'aws_sqs_queue_policy')).find((p) => p.queue_url === '${aws_sqs_queue.A.url}');
+    expect(JSON.parse(queuePolicy.policy).Statement[1]).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/aws_cloudwatch_event_rule/) } } });
+    expect(messages(events)).toEqual([expect.stringMatching(/^s3:\/\/acme-data is not defined in this program, so its notification configuration is left to its owner .*its owner must turn on its EventBridge delivery/)]);
+  });
+
+  test('opting in (configureNotifications) owns the notification configuration of a bucket defined elsewhere', () => {
+    const { app, stack } = setup();
+    BucketEvents.of(stack, 'acme-data', 'x', { configureNotifications: true }).enableEventBridge();
+    expect(onlyResource(synthApp(app).stack('events'), 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-data', eventbridge: true });
+  });
+
+  test('throws when the bucket the program defines is in another region than the consumer (S3 sends events in its own region only)', () => {
+    const { stack } = setup('eu-west-1');
+    expect(() => BucketEvents.of(stack, 'acme-data', 'acme/recs')).toThrow(/acme\/recs: invalid bucket: received "s3:\/\/acme-data"; expected a bucket in us-east-1.*is in eu-west-1.*would never fire/);
+  });
+
   const env = terraformEnv();
-  (skipLoudlyUnlessCi('offline plan of bucket events', env.missing) ? test.skip : test)('plans offline', () => {
+  (skipLoudlyUnlessCi('offline plan of bucket events', env.missing) ? test.skip : test)('plans offline, both routes', () => {
     const { app, stack } = setup();
     const a = secureQueue(stack, 'A', { name: 'p-a' }).queue;
     BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/');
+    const b = secureQueue(stack, 'B', { name: 'p-b' }).queue;
+    BucketEvents.of(stack, 'acme-owned', 'y', { configureNotifications: true }).sendNewObjectsTo(b, b, 'raw/');
     const result = planOffline(synthApp(app).stack('events').json, { validate: false });
     expect(result.output.slice(-2000)).not.toMatch(/Error:/);
     expect(result.ok).toBe(true);
   }, 120_000);
 
-  test('throws when two consumers overlap, or two stacks configure one bucket', () => {
-    const { app, stack } = setup();
+  test('throws when two queue targets overlap', () => {
+    const { stack } = setup('us-east-1');
     const a = secureQueue(stack, 'A').queue;
     BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/');
+    expect(() => BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/2026/')).toThrow(ConfigError);
     expect(() => BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/2026/')).toThrow(/invalid prefix: received "raw\/2026\/".*overlap "raw\/"/);
+  });
+
+  test('a consumer in another stack follows the bucket through EventBridge; the one configuration (in the first stack) turns EventBridge delivery on', () => {
+    const { app, stack } = setup('us-east-1');
+    const a = secureQueue(stack, 'A').queue;
+    BucketEvents.of(stack, 'acme-data', 'x').sendNewObjectsTo(a, a, 'raw/');
     const other = new TerraformStack(app, 'other');
-    expect(() => BucketEvents.of(other, 'acme-data', 'y/z')).toThrow(ConfigError);
+    new AwsProvider(other, 'aws', { region: 'us-east-1' });
+    const b = secureQueue(other, 'B').queue;
+    const second = BucketEvents.of(other, 'acme-data', 'y/z');
+    second.sendNewObjectsTo(b, b, 'raw/');
+    expect(second.managed).toBe(false);
+    const synth = synthApp(app);
+    expect(resourcesOf(synth.stack('other'), 'aws_s3_bucket_notification')).toEqual({});
+    expect(JSON.parse(onlyResource(synth.stack('other'), 'aws_cloudwatch_event_rule').event_pattern).detail.bucket).toEqual({ name: ['acme-data'] });
+    expect(onlyResource(synth.stack('events'), 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-data', eventbridge: true });
+    expect(messages(second)).toEqual([]);
   });
 });
 

@@ -89,7 +89,8 @@ function rolloutStatements(stack: SynthesizedStack, policy: string, rollout = RO
 }
 
 function expectLeastPrivilege(statements: any[]): void {
-  for (const s of statements) {
+  // Log delivery actions take no resource ARN (Step Functions developer guide, CloudWatch Logs).
+  for (const s of statements.filter((x) => x.Sid !== 'DeliverLogs')) {
     expect(s.Effect).toBe('Allow');
     for (const a of s.Action) expect(a).not.toContain('*');
     for (const r of s.Resource) expect(r).not.toBe('*');
@@ -122,9 +123,10 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     }
   });
 
-  test('trigger: the versions bucket sends its events to EventBridge (its one notification configuration); the rule matches new markers under the prefix', () => {
-    const notifications = Object.values<any>(resourcesOf(aws, 'aws_s3_bucket_notification'));
-    expect(notifications).toEqual([expect.objectContaining({ bucket: 'acme-models', eventbridge: true })]);
+  test('trigger: the versions bucket (not defined here: its notification configuration is its owner\'s) reaches EventBridge; the rule matches new markers under the prefix', () => {
+    expect(resourcesOf(aws, 'aws_s3_bucket_notification')).toEqual({});
+    const events = App.of(first).node.findAll().find((c) => c.node.id === 'BucketEvents-acme-models')!;
+    expect(messages(events)).toEqual([expect.stringMatching(/^s3:\/\/acme-models is not defined in this program.*acme-aws-us-east-1\/summarize\/Rollout follow it through EventBridge/)]);
     const rule = byPath(aws, 'aws_cloudwatch_event_rule', `${ROLLOUT}/Rule`);
     expect(JSON.parse(rule.event_pattern)).toEqual({
       'source': ['aws.s3'],
@@ -136,6 +138,16 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     expect(target.role_arn).toMatch(/aws_iam_role\..*Rollout_EventsRole.*\.arn/);
     expect(target.dead_letter_config.arn).toMatch(/aws_sqs_queue\./);
     expect(byPath(aws, 'aws_sqs_queue', `${ROLLOUT}/EventsDeadLetterQueue`).sqs_managed_sse_enabled).toBe(true);
+    const dlqPolicy = JSON.parse(byPath(aws, 'aws_sqs_queue_policy', `${ROLLOUT}/EventsDeadLetterQueuePolicy`).policy).Statement;
+    expect(dlqPolicy.map((x: any) => [x.Sid, x.Effect])).toEqual([['DenyInsecureTransport', 'Deny'], ['AllowRuleDeadLetters', 'Allow']]);
+  });
+
+  test('the state machine logs its errors to a log group with a retention', () => {
+    const machine = byPath(aws, 'aws_sfn_state_machine', `${ROLLOUT}/StateMachine`);
+    const logs = byPath(aws, 'aws_cloudwatch_log_group', `${ROLLOUT}/Logs`);
+    expect(logs).toMatchObject({ name: '/aws/vendedlogs/states/acme-summarize-rollout', retention_in_days: 90 });
+    expect(machine.logging_configuration).toEqual({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.summarize_Rollout_Logs_[0-9A-F]+\.arn\}:\*$/) });
+    expect(rolloutStatements(aws, 'RolePolicy').find((x) => x.Sid === 'DeliverLogs').Action).toContain('logs:CreateLogDelivery');
   });
 
   test('the definition is a connected STANDARD workflow: parse the key, pick the model data, three SDK calls and the wait for the endpoint', () => {
@@ -188,12 +200,13 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     expect(p.ProductionVariants[0]).toMatchObject({
       InitialInstanceCount: 1, ContainerStartupHealthCheckTimeoutInSeconds: 600, ModelDataDownloadTimeoutInSeconds: 600,
     });
-    expect(p.KmsKeyId).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+    // ml.g5 has local NVMe storage: no volume key (CreateEndpointConfig fails with one), the results keep theirs.
+    expect(p).not.toHaveProperty('KmsKeyId');
     expect(p.AsyncInferenceConfig.ClientConfig).toEqual({ MaxConcurrentInvocationsPerInstance: 4 });
     expect(p.AsyncInferenceConfig.OutputConfig).toEqual({
       S3OutputPath: expect.stringMatching(/^s3:\/\/\$\{aws_s3_bucket\.summarize_Output_.*\.bucket\}\/results\/$/),
       S3FailurePath: expect.stringMatching(/\/results\/failures\/$/),
-      KmsKeyId: p.KmsKeyId,
+      KmsKeyId: expect.stringMatching(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/),
       NotificationConfig: { SuccessTopic: expect.stringMatching(/aws_sns_topic\.summarize_SuccessTopic/), ErrorTopic: expect.stringMatching(/aws_sns_topic\.summarize_ErrorTopic/), IncludeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC'] },
     });
   });
@@ -224,8 +237,11 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     const statements = rolloutStatements(aws, 'RolePolicy');
     expectLeastPrivilege(statements);
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.CreateModel).toMatchObject({ Action: ['sagemaker:CreateModel'], Resource: ['arn:aws:sagemaker:us-east-1:*:model/acme-summarize-r-*'] });
-    expect(bySid.CreateEndpointConfig).toMatchObject({ Action: ['sagemaker:CreateEndpointConfig'], Resource: ['arn:aws:sagemaker:us-east-1:*:endpoint-config/acme-summarize-r-*'] });
+    // The account is the deploying one (a local from the endpoint's ARN), never `*`.
+    const account = '${local.summarize_Rollout_Account_CB5CFCEF}';
+    expect(aws.json.locals).toMatchObject({ summarize_Rollout_Account_CB5CFCEF: expect.stringMatching(/^\$\{element\(split\(":", aws_sagemaker_endpoint\.summarize_[0-9A-F]+\.arn\), 4\)\}$/) });
+    expect(bySid.CreateModel).toMatchObject({ Action: ['sagemaker:CreateModel'], Resource: [`arn:aws:sagemaker:us-east-1:${account}:model/acme-summarize-r-*`] });
+    expect(bySid.CreateEndpointConfig).toMatchObject({ Action: ['sagemaker:CreateEndpointConfig'], Resource: [`arn:aws:sagemaker:us-east-1:${account}:endpoint-config/acme-summarize-r-*`] });
     expect(bySid.DescribeEndpoint).toMatchObject({ Action: ['sagemaker:DescribeEndpoint'], Resource: [expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.summarize_[0-9A-F]+\.arn\}$/)] });
     expect(bySid.UpdateEndpoint.Action).toEqual(['sagemaker:UpdateEndpoint']);
     expect(bySid.UpdateEndpoint.Resource).toEqual([bySid.DescribeEndpoint.Resource[0], bySid.CreateEndpointConfig.Resource[0]]);
@@ -238,11 +254,20 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     });
     expect(bySid.FindArchive).toMatchObject({ Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::acme-models'], Condition: { StringLike: { 's3:prefix': ['summarize/versions/*'] } } });
     expect(bySid.GrantKeyToSageMaker).toMatchObject({ Action: ['kms:CreateGrant'], Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
-    expect(Object.keys(bySid).sort()).toEqual(['CreateEndpointConfig', 'CreateModel', 'DescribeEndpoint', 'DescribeKey', 'FindArchive', 'GrantKeyToSageMaker', 'PassExecutionRole', 'UpdateEndpoint']);
+    expect(Object.keys(bySid).sort()).toEqual(['CreateEndpointConfig', 'CreateModel', 'DeliverLogs', 'DescribeEndpoint', 'DescribeKey', 'FindArchive', 'GrantKeyToSageMaker', 'PassExecutionRole', 'UpdateEndpoint']);
     const start = rolloutStatements(aws, 'EventsRolePolicy');
     expectLeastPrivilege(start);
     expect(start).toEqual([{ Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\..*\.arn\}$/)] }]);
-    expect(JSON.parse(byPath(aws, 'aws_iam_role', `${ROLLOUT}/Role`).assume_role_policy).Statement[0].Principal).toEqual({ Service: ['states.amazonaws.com'] });
+    // Confused-deputy protection: Step Functions for this state machine, EventBridge for this rule, in this account.
+    expect(JSON.parse(byPath(aws, 'aws_iam_role', `${ROLLOUT}/Role`).assume_role_policy).Statement).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: ['states.amazonaws.com'] },
+      Action: ['sts:AssumeRole'],
+      Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': `arn:aws:states:us-east-1:${account}:stateMachine:acme-summarize-rollout` } },
+    }]);
+    expect(JSON.parse(byPath(aws, 'aws_iam_role', `${ROLLOUT}/EventsRole`).assume_role_policy).Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.summarize_Rollout_Rule_[0-9A-F]+\.arn\}$/) },
+    });
   });
 
   test('Terraform does not switch the endpoint back: endpoint_config_name is ignored', () => {
@@ -253,7 +278,7 @@ describe('an asynchronous endpoint with a canary, promoted to by two SageMaker p
     const result = planOffline(aws.json, { validate: false });
     if (!result.ok) throw new Error(`terraform ${result.failedStep} failed:\n${result.output.slice(-6000)}`);
     const types = result.plannedResources.map((r) => r.type);
-    for (const t of ['aws_sfn_state_machine', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_s3_bucket_notification', 'aws_sagemaker_endpoint']) expect(types).toContain(t);
+    for (const t of ['aws_sfn_state_machine', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_cloudwatch_log_group', 'aws_sagemaker_endpoint']) expect(types).toContain(t);
   }, 180_000);
 });
 
@@ -311,7 +336,7 @@ describe('a serverless endpoint promoted to by a Kubernetes pipeline on an exist
   planTest('the platform\'s AWS stack plans offline with the rollout', () => {
     const result = planOffline(aws.json, { validate: false });
     if (!result.ok) throw new Error(`terraform ${result.failedStep} failed:\n${result.output.slice(-6000)}`);
-    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_sfn_state_machine', 'aws_s3_bucket_notification']));
+    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_sfn_state_machine', 'aws_cloudwatch_event_rule']));
   }, 180_000);
 });
 
@@ -332,6 +357,11 @@ describe('canary limits and endpoints the library did not realise', () => {
     new TrainingPipeline(new SageMakerTarget(platform, 'sagemaker', { region: 'us-east-1' }), 'finetune', sagemakerPipeline(endpoint));
     const aws = synthApp(App.of(platform)).stack('acme-aws-us-east-1');
     expect(definitionOf(aws).States.UpdateEndpoint.Parameters.DeploymentConfig).toBeUndefined();
+    // Inf1 has EBS volumes only: the rollout's configuration keeps the volume key, as Terraform's does.
+    const create = definitionOf(aws).States.CreateEndpointConfig.Parameters;
+    expect(create.KmsKeyId).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+    expect(create.AsyncInferenceConfig.OutputConfig.KmsKeyId).toBe(create.KmsKeyId);
+    expect(byPath(aws, 'aws_sagemaker_endpoint_configuration', 'acme-aws-us-east-1/summarize/Config').kms_key_arn).toBe(create.KmsKeyId);
     const rollout = App.of(platform).node.findAll().find((c) => c.node.path === ROLLOUT)!;
     expect(messages(rollout)).toEqual([expect.stringMatching(/^canaryPercent 20: SageMaker's deployment guardrails exclude Inf1 instances \(ml\.inf1\.xlarge\)/)]);
   });

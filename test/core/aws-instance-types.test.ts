@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Accelerator } from '../../lib/core/accelerator';
+import { _AWS_LOCAL_NVME_FACTS, awsInstanceHasLocalStorage } from '../../lib/core/aws-instance-storage';
 import { AWS_ACCELERATED_INSTANCE_TYPES, AWS_INSTANCE_TYPE_FACTS, findAwsInstanceType } from '../../lib/core/aws-instance-types';
 
 const DATA_FILE = path.resolve(__dirname, '../../vendor/data/aws-accelerators.json');
@@ -100,5 +101,21 @@ describe('AWS_ACCELERATED_INSTANCE_TYPES against vendor/data/aws-accelerators.js
     for (const id of AWS_INSTANCE_TYPE_FACTS.sources) {
       expect(data.sources.map((s: any) => s.id)).toContain(id);
     }
+  });
+});
+
+describe('local NVMe instance storage (lib/core/aws-instance-storage.ts) against the data file', () => {
+  test('every instance type of the data file is listed with its instance storage, and nothing else', () => {
+    const all: any[] = data.instanceTypes;
+    expect([..._AWS_LOCAL_NVME_FACTS.withLocalNvme].sort()).toEqual(all.filter((t) => t.localNvme).map((t) => t.instanceType).sort());
+    expect([..._AWS_LOCAL_NVME_FACTS.ebsOnly].sort()).toEqual(all.filter((t) => !t.localNvme).map((t) => t.instanceType).sort());
+  });
+
+  test.each([
+    ['ml.g5.2xlarge', true], ['ml.g6.xlarge', true], ['ml.g6e.12xlarge', true], ['ml.p5.48xlarge', true], ['ml.p4d.24xlarge', true],
+    ['ml.g4dn.xlarge', true], ['g6.xlarge', true], ['ml.m5d.large', true], ['ml.c5d.xlarge', true], ['ml.p3dn.24xlarge', true],
+    ['ml.m5.xlarge', false], ['ml.c5.2xlarge', false], ['ml.p3.2xlarge', false], ['ml.inf2.xlarge', false], ['ml.t2.medium', false],
+  ])('%s has local storage: %s', (type, expected) => {
+    expect(awsInstanceHasLocalStorage(type as string)).toBe(expected);
   });
 });

@@ -126,13 +126,13 @@ test('training on the lab: a gang of 2 × 8 existing A100s admitted through Kueu
   expect(objectOf(synth, 'ClusterQueue', 'recs-train-recs-train').spec.resourceGroups[0].flavors[0].resources).toContainEqual({ name: 'nvidia.com/gpu', nominalQuota: '16' });
 });
 
-test('retraining on new data: S3 notification on the data prefix → encrypted SQS (with DLQ) in the AWS stack → KEDA ScaledJob on the lab', () => {
+test('retraining on new data: EventBridge rule on the data prefix (acme-ml-data is not defined here) → encrypted SQS (with DLQ) in the AWS stack → KEDA ScaledJob on the lab', () => {
   const aws = synth.stack('acme-ml-aws-us-east-1');
-  const notification = onlyResource(aws, 'aws_s3_bucket_notification');
-  expect(notification.bucket).toBe('acme-ml-data');
-  expect(notification.queue).toEqual([expect.objectContaining({ filter_prefix: 'recs/events/', filter_suffix: '.parquet', events: ['s3:ObjectCreated:*'] })]);
+  expect(resourcesOf(aws, 'aws_s3_bucket_notification')).toEqual({});
+  const rule = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule')).find((r) => r.name === 'acme-ml-recs-train-retrain-new-objects');
+  expect(JSON.parse(rule.event_pattern).detail).toEqual({ bucket: { name: ['acme-ml-data'] }, object: { key: [{ wildcard: 'recs/events/*.parquet' }] } });
   expect(Object.values<any>(resourcesOf(aws, 'aws_sqs_queue')).map((q) => [q.name, q.sqs_managed_sse_enabled]).sort()).toEqual([
-    ['acme-ml-recs-train-retrain', true], ['acme-ml-recs-train-retrain-dlq', true],
+    ['acme-ml-recs-train-retrain', true], ['acme-ml-recs-train-retrain-dlq', true], ['acme-ml-recs-train-retrain-new-objects-events-dlq', true],
   ]);
   const trigger = objectOf(synth, 'ScaledJob', 'recs-train-on-new-data', 'recs-train').spec.triggers[0];
   expect(trigger.type).toBe('aws-sqs-queue');
@@ -148,8 +148,7 @@ test('promotion: the lab gates on ndcg@10 and publishes; the EKS side rolls appr
   const publish = wt.spec.templates.find((t: any) => t.name === 'publish-model');
   expect(envOf(publish.container).VERSIONS_URI).toBe('s3://acme-ml-models/recs/versions/');
   // On prod: new _APPROVED.json markers → EventBridge rule → queue → a ScaledJob allowed to patch only that InferenceService.
-  const n = Object.values<any>(resourcesOf(synth.stack('acme-ml-prod-infra'), 'aws_s3_bucket_notification'));
-  expect(n.map((x) => [x.bucket, x.eventbridge])).toEqual([['acme-ml-models', true]]);
+  expect(resourcesOf(synth.stack('acme-ml-prod-infra'), 'aws_s3_bucket_notification')).toEqual({});
   const rule = Object.values<any>(resourcesOf(synth.stack('acme-ml-prod-infra'), 'aws_cloudwatch_event_rule')).find((r) => r.name === 'acme-ml-recs-train-recs-rollout');
   expect(JSON.parse(rule.event_pattern).detail.object.key).toEqual([{ wildcard: 'recs/versions/*/_APPROVED.json' }]);
   expect(objectOf(synth, 'ScaledJob', 'recs-rollout', 'recs').spec.triggers[0].type).toBe('aws-sqs-queue');

@@ -73,7 +73,8 @@ test('every plant serves the detector as a KServe Standard Deployment with one r
 
 test('rollout to every plant: approved versions go to EventBridge, a rule and a queue per plant in eu-central-1, a ScaledJob per plant', () => {
   const aws = synth.stack('acme-factory-aws-eu-central-1');
-  expect(onlyResource(aws, 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-factory-models', eventbridge: true });
+  // acme-factory-models is not defined here: its notification configuration stays its owner's.
+  expect(resourcesOf(aws, 'aws_s3_bucket_notification')).toEqual({});
   const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule')).filter((r) => String(r.name).endsWith('-rollout'));
   expect(rules.map((r) => r.name).sort()).toEqual([
     'acme-factory-defect-train-defect-detector-rollout',

@@ -185,10 +185,37 @@ describe('GpuFunction on AWS Batch, next to a Kubernetes function on the same bu
       Action: ['batch:SubmitJob'],
       Resource: [expect.stringContaining('aws_batch_job_queue.clips_JobQueue'), expect.stringMatching(/clips_JobDefinition_[0-9A-F]+\.arn_prefix\}$/), expect.stringMatching(/arn_prefix\}:\*$/)],
     }]);
-    expect(JSON.parse(only(infra, 'aws_iam_role', 'clips/EventsRole').assume_role_policy).Statement[0].Principal).toEqual({ Service: ['events.amazonaws.com'] });
-    const dlqPolicy = JSON.parse(only(infra, 'aws_sqs_queue_policy', 'clips/EventsDeadLetterQueuePolicy').policy).Statement[0];
+    const trust = JSON.parse(only(infra, 'aws_iam_role', 'clips/EventsRole').assume_role_policy).Statement[0];
+    expect(trust.Principal).toEqual({ Service: ['events.amazonaws.com'] });
+    // EventBridge may assume it for this rule of this account only.
+    expect(trust.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\$\{local\.clips_Account_[0-9A-F]+\}$/) },
+      ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.clips_Rule_[0-9A-F]+\.arn\}$/) },
+    });
+    const [tlsOnly, dlqPolicy] = JSON.parse(only(infra, 'aws_sqs_queue_policy', 'clips/EventsDeadLetterQueuePolicy').policy).Statement;
+    expect(tlsOnly).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(dlqPolicy).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringContaining('clips_Rule') } } });
     expect(only(infra, 'aws_sqs_queue', 'clips/EventsDeadLetterQueue').sqs_managed_sse_enabled).toBe(true);
+  });
+
+  test('Batch instances and their volumes carry the platform tags (provider default_tags do not reach them) and the function tag', () => {
+    const platformTags = infra.json.provider.aws[0].default_tags[0].tags;
+    expect(platformTags).toMatchObject({ 'managed-by': 'cdktf-ai-infra', 'ai-platform': 'acme' });
+    const want = { ...platformTags, 'cdktf-ai-infra/function': 'clips' };
+    for (const env of ['clips/SpotEnvironment', 'clips/OnDemandEnvironment']) {
+      expect(only(infra, 'aws_batch_compute_environment', env).compute_resources.tags).toEqual(want);
+    }
+    const template = only(infra, 'aws_launch_template', 'clips/LaunchTemplate');
+    expect(template.tag_specifications.map((t: any) => [t.resource_type, t.tags])).toEqual([['instance', want], ['volume', want]]);
+  });
+
+  test('job logs go to a log group of the function with a retention', () => {
+    const group = only(infra, 'aws_cloudwatch_log_group', 'clips/Logs');
+    expect(group).toMatchObject({ name: '/aws/batch/acme-prod-clips', retention_in_days: 90 });
+    const container = JSON.parse(only(infra, 'aws_batch_job_definition', 'clips/JobDefinition').container_properties);
+    expect(container.logConfiguration).toEqual({
+      logDriver: 'awslogs', options: { 'awslogs-group': expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.clips_Logs_[0-9A-F]+\.name\}$/), 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'job' },
+    });
   });
 
   test('nothing of the Batch function lands in the workloads stack', () => {

@@ -133,7 +133,19 @@ describe('CloudWatch Container Insights (EKS)', () => {
       depends_on: [expect.stringMatching(/^aws_eks_addon\.Addon-eks-pod-identity-agent/)],
     });
     const role = Object.entries<any>(resourcesOf(infra, 'aws_iam_role')).find(([id]) => id.startsWith('ContainerInsights_AgentRole'))![1];
-    expect(JSON.parse(role.assume_role_policy).Statement[0]).toEqual({ Effect: 'Allow', Principal: { Service: ['pods.eks.amazonaws.com'] }, Action: ['sts:AssumeRole', 'sts:TagSession'] });
+    // Pod Identity (AssumeRole + TagSession), for the agent's service account of this cluster only (session tags).
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toEqual({
+      Effect: 'Allow',
+      Principal: { Service: ['pods.eks.amazonaws.com'] },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-arn': expect.stringMatching(/^\$\{aws_eks_cluster\.[A-Za-z0-9_]+\.arn\}$/),
+          'aws:RequestTag/kubernetes-namespace': 'amazon-cloudwatch',
+          'aws:RequestTag/kubernetes-service-account': 'cloudwatch-agent',
+        },
+      },
+    });
     const attachment = Object.entries<any>(resourcesOf(infra, 'aws_iam_role_policy_attachment')).find(([id]) => id.startsWith('ContainerInsights_AgentPolicy'))![1];
     expect(attachment.policy_arn).toBe('arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy');
   });

@@ -80,7 +80,11 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
 
   test('serverless execution role: reads the model and its versions prefix, pulls its image, writes its logs; nothing else', () => {
     const role = byPath(aws, 'aws_iam_role', 'acme-aws-us-east-1/iris/ExecutionRole');
-    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { Service: ['sagemaker.amazonaws.com'] }, Action: ['sts:AssumeRole'] }]);
+    // SageMaker assumes it for this account only; the account comes from the endpoint's log group ARN.
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{
+      Effect: 'Allow', Principal: { Service: ['sagemaker.amazonaws.com'] }, Action: ['sts:AssumeRole'], Condition: { StringEquals: { 'aws:SourceAccount': '${local.iris_Account_6D5CD661}' } },
+    }]);
+    expect(aws.json.locals.iris_Account_6D5CD661).toMatch(/^\$\{element\(split\(":", aws_cloudwatch_log_group\.iris_Logs_[0-9A-F]+\.arn\), 4\)\}$/);
     const statements = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'acme-aws-us-east-1/iris/ExecutionPolicy').policy).Statement;
     expect(statements).toEqual([
       { Sid: 'ReadModel', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::acme-models/iris/*'] },
@@ -90,8 +94,8 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
       {
         Sid: 'Logs',
         Effect: 'Allow',
-        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        Resource: ['arn:aws:logs:us-east-1:*:log-group:/aws/sagemaker/Endpoints/acme-iris', 'arn:aws:logs:us-east-1:*:log-group:/aws/sagemaker/Endpoints/acme-iris:*'],
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.iris_Logs_[0-9A-F]+\.arn\}$/), expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.iris_Logs_[0-9A-F]+\.arn\}:\*$/)],
       },
     ]);
     expect(iris.promotion).toEqual({
@@ -112,7 +116,8 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
     const config = byPath(aws, 'aws_sagemaker_endpoint_configuration', 'acme-aws-us-east-1/summarize/Config');
     const key = `\${aws_kms_key.${Object.keys(resourcesOf(aws, 'aws_kms_key'))[0]}.arn}`;
     expect(onlyResource(aws, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-    expect(config.kms_key_arn).toBe(key);
+    // ml.g5 has local NVMe storage: CreateEndpointConfig rejects a volume key there (API reference, KmsKeyId).
+    expect(config.kms_key_arn).toBeUndefined();
     const summary = (v: any) => [
       v.variant_name, v.initial_variant_weight, v.instance_type, v.initial_instance_count, v.container_startup_health_check_timeout_in_seconds,
     ];
@@ -135,6 +140,21 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
     expect(models.map((m) => m.primary_container.model_data_source.s3_data_source[0].s3_uri)).toEqual(['s3://acme-models/summarize/v7/', 's3://acme-models/summarize/v6/']);
     expect(models[0].primary_container.environment).toEqual({ HF_MODEL_ID: '/opt/ml/model' });
     expect(models[0].enable_network_isolation).toBe(true);
+  });
+
+  test('async: the execution role reads the requests callers upload (InputLocation), under inputs/ of the results bucket by default', () => {
+    const statements = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'acme-aws-us-east-1/summarize/ExecutionPolicy').policy).Statement;
+    const read = statements.find((x: any) => x.Sid === 'ReadRequests');
+    expect(read).toEqual({ Sid: 'ReadRequests', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [expect.stringMatching(/^\$\{aws_s3_bucket\.summarize_Output_[0-9A-F]+\.arn\}\/inputs\/\*$/)] });
+    expect(summarize.asyncInputUri).toMatch(/^s3:\/\/\$\{TfToken\[.*\]\}\/inputs\/$/);
+  });
+
+  test('every endpoint has its log group with a retention before it starts', () => {
+    for (const name of ['iris', 'summarize']) {
+      const group = byPath(aws, 'aws_cloudwatch_log_group', `acme-aws-us-east-1/${name}/Logs`);
+      expect(group).toEqual(expect.objectContaining({ name: `/aws/sagemaker/Endpoints/acme-${name}`, retention_in_days: 90 }));
+      expect(byPath(aws, 'aws_sagemaker_endpoint', `acme-aws-us-east-1/${name}/Resource`).depends_on).toEqual([expect.stringMatching(new RegExp(`^aws_cloudwatch_log_group\\.${name}_Logs_[0-9A-F]+$`))]);
+    }
   });
 
   test('async scaling: each variant from 0 to maxReplicas, out of zero on HasBacklogWithoutCapacity, target tracking on backlog per instance', () => {
@@ -183,10 +203,10 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
   test('async execution role: model prefixes, results prefix, its key, its topics', () => {
     const statements = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'acme-aws-us-east-1/summarize/ExecutionPolicy').policy).Statement;
     const sids = statements.map((s: any) => s.Sid);
-    expect(sids).toEqual(['ReadModel', 'ListModelAcmeModels', 'PullImage', 'EcrAuth', 'Logs', 'WriteResults', 'UseKey', 'Notify']);
+    expect(sids).toEqual(['ReadModel', 'ListModelAcmeModels', 'PullImage', 'EcrAuth', 'Logs', 'ReadRequests', 'WriteResults', 'UseKey', 'Notify']);
     expect(statements[0].Resource).toEqual(['arn:aws:s3:::acme-models/summarize/v7/*', 'arn:aws:s3:::acme-models/summarize/v6/*']);
-    expect(statements[5]).toMatchObject({ Action: ['s3:PutObject'] });
-    expect(statements[5].Resource[0]).toMatch(/^\$\{aws_s3_bucket\.summarize_Output_[0-9A-F]+\.arn\}\/results\/\*$/);
+    expect(statements[6]).toMatchObject({ Action: ['s3:PutObject'] });
+    expect(statements[6].Resource[0]).toMatch(/^\$\{aws_s3_bucket\.summarize_Output_[0-9A-F]+\.arn\}\/results\/\*$/);
     for (const s of statements) expect(s.Action).not.toContain('*');
   });
 
@@ -205,6 +225,51 @@ describe('SageMaker serverless + asynchronous pair in the platform\'s AWS stack'
       expect(types).toContain(t);
     }
   }, 180_000);
+});
+
+describe('the volume key of an asynchronous endpoint follows the instance storage (CreateEndpointConfig KmsKeyId)', () => {
+  function asyncConfig(instanceType: string, kmsKeyArn?: string, runtime = ServingRuntime.TGI): any {
+    const platform = new AiPlatform(testApp(), 'acme');
+    new ServerlessInferenceEndpoint(platform, 'summarize', {
+      model: ModelSource.s3('s3://acme-models/summarize/v7/', { sizeGiB: 16 }),
+      runtime,
+      minReplicas: 0,
+      maxReplicas: 2,
+      target: ServingTarget.sagemakerAsync({ image: TGI_IMAGE, region: 'us-east-1', instanceType, kmsKeyArn }),
+    });
+    return byPath(synthApp(App.of(platform)).stack('acme-aws-us-east-1'), 'aws_sagemaker_endpoint_configuration', 'acme-aws-us-east-1/summarize/Config');
+  }
+
+  test.each(['ml.g4dn.xlarge', 'ml.g5.2xlarge', 'ml.g6.xlarge', 'ml.g6e.2xlarge', 'ml.p4d.24xlarge', 'ml.p5.48xlarge'])('%s (local NVMe): no volume key, the results keep the key', (type) => {
+    const config = asyncConfig(type);
+    expect(config.kms_key_arn).toBeUndefined();
+    expect(config.async_inference_config.output_config.kms_key_id).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+  });
+
+  test('a given input location: the role reads that prefix only', () => {
+    const platform = new AiPlatform(testApp(), 'acme');
+    const e = new ServerlessInferenceEndpoint(platform, 'summarize', {
+      model: ModelSource.s3('s3://acme-models/summarize/v7/', { sizeGiB: 16 }),
+      runtime: ServingRuntime.TGI,
+      target: ServingTarget.sagemakerAsync({ image: TGI_IMAGE, region: 'us-east-1', instanceType: 'ml.g5.xlarge', inputUri: 's3://acme-requests/summarize/' }),
+    });
+    const statements = JSON.parse(byPath(synthApp(App.of(platform)).stack('acme-aws-us-east-1'), 'aws_iam_role_policy', 'acme-aws-us-east-1/summarize/ExecutionPolicy').policy).Statement;
+    expect(statements.find((x: any) => x.Sid === 'ReadRequests').Resource).toEqual(['arn:aws:s3:::acme-requests/summarize/*']);
+    expect(e.asyncInputUri).toBe('s3://acme-requests/summarize/');
+  });
+
+  test('a given key on an NVMe type: results only', () => {
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const config = asyncConfig('ml.g6.2xlarge', key);
+    expect(config.kms_key_arn).toBeUndefined();
+    expect(config.async_inference_config.output_config.kms_key_id).toBe(key);
+  });
+
+  test('an EBS-only type (ml.inf2.xlarge) keeps the volume key', () => {
+    const config = asyncConfig('ml.inf2.xlarge', undefined, ServingRuntime.custom('111122223333.dkr.ecr.us-east-1.amazonaws.com/neuron-server:1.0'));
+    expect(config.kms_key_arn).toMatch(/^\$\{aws_kms_key\.summarize_Key_[0-9A-F]+\.arn\}$/);
+    expect(config.async_inference_config.output_config.kms_key_id).toBe(config.kms_key_arn);
+  });
 });
 
 describe('SageMaker endpoints scoped to clusters', () => {

@@ -1,3 +1,4 @@
+import { App } from 'cdktf';
 import { expectConfigError, FakeEndpoint, schemaErrors } from './support';
 
 import { GpuNodePool } from '../../lib/compute/gpu-node-pool';
@@ -7,6 +8,7 @@ import { parseCron, toEventBridgeCron as eventBridgeOf } from '../../lib/core/cr
 import { Duration } from '../../lib/core/duration';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { Checkpointing, Gate, RetrainTrigger, SageMakerTarget, TrainingPipeline, TrainingPipelineProps, TrainingStage } from '../../lib/training';
+import { messages } from '../serving/support';
 import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, onlyResource, resourcesOf, SynthesizedStack, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
@@ -87,25 +89,68 @@ describe('SageMaker realisation: managed spot training, gate, model registry, Ev
     expect(publish).toEqual({ 'Std:Join': { On: '', Values: ['s3://acme-models/recs/', { Get: 'Execution.PipelineExecutionId' }, '/'] } });
   });
 
-  test('new data: the bucket sends events to EventBridge; a rule on Object Created under the prefix starts the pipeline through a role allowed only that', () => {
-    expect(onlyResource(stack, 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-data', eventbridge: true });
+  test('new data is batched: object events fill a queue, once per window (1 h by default) a state machine starts one run if the queue holds any; no object event starts the pipeline', () => {
     const rules = Object.values<any>(resourcesOf(stack, 'aws_cloudwatch_event_rule'));
+    const targets = Object.values<any>(resourcesOf(stack, 'aws_cloudwatch_event_target'));
+    const ruleOf = (t: any) => rules.find((r) => t.rule === `\${aws_cloudwatch_event_rule.${Object.entries<any>(resourcesOf(stack, 'aws_cloudwatch_event_rule')).find(([, x]) => x === r)![0]}.name}`);
+    // The class of the defect: no rule on object events targets the pipeline (one run per object).
+    const toPipeline = targets.filter((t) => /aws_sagemaker_pipeline\./.test(t.arn));
+    expect(toPipeline).toHaveLength(1);
+    expect(ruleOf(toPipeline[0]).schedule_expression).toBe('cron(0 3 ? * 2 *)');
+    for (const t of targets) if (ruleOf(t).event_pattern) expect(t.arn).toMatch(/^\$\{aws_sqs_queue\./);
     const onNew = rules.find((r) => r.event_pattern);
     expect(JSON.parse(onNew.event_pattern)).toEqual({
       'source': ['aws.s3'],
       'detail-type': ['Object Created'],
       'detail': { bucket: { name: ['acme-data'] }, object: { key: [{ wildcard: 'recs/raw/*.parquet' }] } },
     });
-    expect(rules.find((r) => r.schedule_expression).schedule_expression).toBe('cron(0 3 ? * 2 *)');
-    const targets = Object.values<any>(resourcesOf(stack, 'aws_cloudwatch_event_target'));
-    expect(targets).toHaveLength(2);
-    for (const t of targets) {
-      expect(t.arn).toMatch(/aws_sagemaker_pipeline\..*\.arn/);
-      expect(t.sagemaker_pipeline_target.pipeline_parameter_list[0].name).toBe('Trigger');
-    }
+    const window = rules.find((r) => r.name === 'acme-recs-train-new-data-window');
+    expect(window.schedule_expression).toBe('rate(60 minutes)');
+    const windowTarget = targets.find((t) => ruleOf(t) === window);
+    expect(windowTarget.arn).toMatch(/^\$\{aws_sfn_state_machine\..*\.arn\}$/);
+    const machine = onlyResource(stack, 'aws_sfn_state_machine');
+    const def = JSON.parse(machine.definition);
+    expect(def.StartAt).toBe('CountNewObjects');
+    expect(def.States.CountNewObjects).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:sqs:getQueueAttributes', Parameters: { AttributeNames: ['ApproximateNumberOfMessages'] } });
+    expect(def.States.AnyNewObjects.Choices).toEqual([{ Variable: '$.queue.count', StringEquals: '0', Next: 'NothingNew' }]);
+    expect(def.States.AnyNewObjects.Default).toBe('StartPipeline');
+    expect(def.States.StartPipeline).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:sagemaker:startPipelineExecution',
+      Parameters: { PipelineName: expect.stringMatching(/aws_sagemaker_pipeline\..*\.pipeline_name/), PipelineParameters: [{ Name: 'Trigger', Value: 'new-objects' }] },
+      Next: 'ForgetCountedObjects',
+    });
+    expect(def.States.ForgetCountedObjects.Resource).toBe('arn:aws:states:::aws-sdk:sqs:purgeQueue');
+    expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
     const policies = Object.values<any>(resourcesOf(stack, 'aws_iam_role_policy'));
+    const statements = JSON.parse(policies.find((p) => p['//'].metadata.path.endsWith('OnNewObjects/RolePolicy')).policy).Statement;
+    expect(statements.slice(0, 2)).toEqual([
+      { Sid: 'ReadAndEmptyQueue', Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:PurgeQueue'], Resource: [expect.stringMatching(/aws_sqs_queue\..*\.arn/)] },
+      { Sid: 'StartPipeline', Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [expect.stringMatching(/aws_sagemaker_pipeline\..*\.arn/)] },
+    ]);
     const trigger = JSON.parse(policies.find((p) => p['//'].metadata.path.endsWith('TriggerPolicy')).policy);
     expect(trigger.Statement).toEqual([{ Effect: 'Allow', Action: ['sagemaker:StartPipelineExecution'], Resource: [expect.stringMatching(/aws_sagemaker_pipeline\..*\.arn/)] }]);
+  });
+
+  test('trust policies: each service may assume its role only for this account (and the rules and state machine that use it); ARNs name the account', () => {
+    const roles = Object.values<any>(resourcesOf(stack, 'aws_iam_role'));
+    const trust = (suffix: string) => JSON.parse(roles.find((r) => r['//'].metadata.path.endsWith(suffix)).assume_role_policy).Statement[0];
+    const account = expect.stringMatching(/^\$\{local\.sagemaker_recs-train_Account_[0-9A-F]+\}$/);
+    expect(trust('/ExecutionRole')).toMatchObject({ Principal: { Service: ['sagemaker.amazonaws.com'] }, Condition: { StringEquals: { 'aws:SourceAccount': account } } });
+    expect(trust('/TriggerRole').Condition).toEqual({ StringEquals: { 'aws:SourceAccount': account }, ArnEquals: { 'aws:SourceArn': expect.stringMatching(/aws_cloudwatch_event_rule\.sagemaker_recs-train_Schedule1_[0-9A-F]+\.arn/) } });
+    const windowAccount = expect.stringMatching(/^\$\{local\.sagemaker_recs-train_OnNewObjects_Account_[0-9A-F]+\}$/);
+    expect(trust('OnNewObjects/Role').Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': windowAccount }, ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:states:us-east-1:\$\{local\..*\}:stateMachine:acme-recs-train-new-data$/) },
+    });
+    expect(trust('OnNewObjects/WindowRole').Condition.ArnEquals['aws:SourceArn']).toMatch(/aws_cloudwatch_event_rule\.sagemaker_recs-train_OnNewObjects_Window_[0-9A-F]+\.arn/);
+    const exec = JSON.parse(Object.values<any>(resourcesOf(stack, 'aws_iam_role_policy')).find((p) => p['//'].metadata.path.endsWith('ExecutionPolicy')).policy).Statement;
+    for (const st of exec) for (const r of st.Resource) expect(r).not.toMatch(/^arn:aws:[a-z-]+:us-east-1:\*:/);
+    expect(exec.find((st: any) => st.Sid === 'PullImages').Resource).toEqual(['arn:aws:ecr:us-east-1:111122223333:repository/prep', 'arn:aws:ecr:us-east-1:111122223333:repository/train', 'arn:aws:ecr:us-east-1:111122223333:repository/eval']);
+  });
+
+  test('a data bucket the program does not define keeps its owner\'s notification configuration; a warning says to turn on its EventBridge delivery', () => {
+    expect(resourcesOf(stack, 'aws_s3_bucket_notification')).toEqual({});
+    const events = App.of(pipeline).node.findAll().find((c) => c.node.id === 'BucketEvents-acme-data')!;
+    expect(messages(events)).toEqual([expect.stringMatching(/^s3:\/\/acme-data is not defined in this program.* acme\/sagemaker\/recs-train follow it through EventBridge/)]);
   });
 
   test('buckets: the artifacts bucket is encrypted, versioned and protected from destroy; the execution role only writes run prefixes', () => {
@@ -130,7 +175,7 @@ describe('SageMaker realisation: managed spot training, gate, model registry, Ev
     const result = planOffline(stack.json, { validate: false });
     if (!result.ok) throw new Error(result.output.slice(-4000));
     expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining([
-      'aws_sagemaker_pipeline', 'aws_sagemaker_model_package_group', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_s3_bucket_notification',
+      'aws_sagemaker_pipeline', 'aws_sagemaker_model_package_group', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target', 'aws_sfn_state_machine', 'aws_sqs_queue',
     ]));
   }, 180_000);
 });
@@ -164,6 +209,40 @@ test('CPU-only training (gpusPerWorker 0): ml.m5.xlarge unless an instance type 
   new TrainingPipeline(target, 'cpu', { stages: stages({ gpusPerWorker: 0, sagemakerInstanceType: undefined, workers: 1 }), ...PROPS });
   const definition = JSON.parse(onlyResource(synthApp(app).stack('acme-aws-us-east-1'), 'aws_sagemaker_pipeline').pipeline_definition);
   expect(definition.Steps.find((s: any) => s.Type === 'Training').Arguments.ResourceConfig).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
+});
+
+describe('SageMaker new-data window and bucket ownership', () => {
+  test('batchWindow sets the schedule of the check; a data bucket the platform defines gets EventBridge delivery on its one notification', () => {
+    const app = testApp();
+    const platform = new AiPlatform(app, 'acme');
+    const data = platform.addBucket('data', { bucketName: 'acme-data', region: 'us-east-1' });
+    const target = new SageMakerTarget(platform, 'sagemaker', { region: 'us-east-1' });
+    new TrainingPipeline(target, 'recs-train', {
+      stages: stages(),
+      ...PROPS,
+      triggers: [RetrainTrigger.onNewObjects({ uri: data.uri('recs/raw/'), suffix: '.parquet', batchWindow: Duration.minutes(15) })],
+    });
+    const stack = synthApp(app).stack('acme-aws-us-east-1');
+    expect(Object.values<any>(resourcesOf(stack, 'aws_cloudwatch_event_rule')).find((r) => r.schedule_expression).schedule_expression).toBe('rate(15 minutes)');
+    expect(onlyResource(stack, 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-data', eventbridge: true });
+  });
+
+  test('opting in owns the notification configuration of a bucket defined elsewhere', () => {
+    const app = testApp();
+    const target = new SageMakerTarget(new AiPlatform(app, 'acme'), 'sagemaker', { region: 'us-east-1' });
+    new TrainingPipeline(target, 'recs-train', { stages: stages(), ...PROPS, triggers: [RetrainTrigger.onNewObjects({ uri: 's3://acme-data/recs/raw/', configureNotifications: true })] });
+    expect(onlyResource(synthApp(app).stack('acme-aws-us-east-1'), 'aws_s3_bucket_notification')).toMatchObject({ bucket: 'acme-data', eventbridge: true });
+  });
+
+  test('throws when the window is not whole minutes, or the data bucket of the platform is in another region', () => {
+    expectConfigError(() => RetrainTrigger.onNewObjects({ uri: 's3://acme-data/x/', batchWindow: Duration.seconds(90) }), { field: 'trigger.batchWindow' });
+    expectConfigError(() => RetrainTrigger.onNewObjects({ uri: 's3://acme-data/x/', batchWindow: Duration.seconds(30) }), { field: 'trigger.batchWindow' });
+    const platform = new AiPlatform(testApp(), 'acme');
+    const data = platform.addBucket('data', { bucketName: 'acme-data', region: 'eu-west-1' });
+    const target = new SageMakerTarget(platform, 'sagemaker', { region: 'us-east-1' });
+    expectConfigError(() => new TrainingPipeline(target, 'recs-train', { stages: stages(), ...PROPS, triggers: [RetrainTrigger.onNewObjects({ uri: data.uri('recs/') })] }),
+      { field: 'bucket', received: 's3://acme-data', message: /is in eu-west-1.*never fire/ });
+  });
 });
 
 describe('SageMaker registry status without gates', () => {

@@ -196,9 +196,11 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     expect(workflow.spec).toEqual({ workflowTemplateRef: { name: 'recs-train' }, arguments: { parameters: [{ name: 'new-objects', value: '__NEW_OBJECTS__' }, { name: 'trigger', value: 'new-objects' }] } });
     const infra = synth.stack('acme-prod-infra');
     const queues = Object.values<any>(resourcesOf(infra, 'aws_sqs_queue')).filter((q) => String(q.name).startsWith('acme-recs-train-retrain'));
-    expect(queues.map((q) => [q.name, q.sqs_managed_sse_enabled])).toEqual([['acme-recs-train-retrain-dlq', true], ['acme-recs-train-retrain', true]]);
-    const notification = Object.values<any>(resourcesOf(infra, 'aws_s3_bucket_notification'))[0];
-    expect(notification.queue).toEqual([expect.objectContaining({ filter_prefix: 'recs/raw/', filter_suffix: '.parquet', events: ['s3:ObjectCreated:*'] })]);
+    expect(queues.map((q) => [q.name, q.sqs_managed_sse_enabled])).toEqual([['acme-recs-train-retrain-dlq', true], ['acme-recs-train-retrain-new-objects-events-dlq', true], ['acme-recs-train-retrain', true]]);
+    // acme-data is not defined here: its owner's notification configuration stays; an EventBridge rule feeds the queue.
+    expect(resourcesOf(infra, 'aws_s3_bucket_notification')).toEqual({});
+    const rule = Object.values<any>(resourcesOf(infra, 'aws_cloudwatch_event_rule')).find((r) => r.name === 'acme-recs-train-retrain-new-objects');
+    expect(JSON.parse(rule.event_pattern).detail).toEqual({ bucket: { name: ['acme-data'] }, object: { key: [{ wildcard: 'recs/raw/*.parquet' }] } });
   });
 
   test('least privilege: RBAC roles create only Workflows / JobSets, patch only the one InferenceService; IAM scoped to the prefixes', () => {
@@ -247,7 +249,7 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     const result = planOffline(synth.stack('acme-prod-infra').json, { validate: false });
     if (!result.ok) throw new Error(result.output.slice(-4000));
     const types = new Set(result.plannedResources.map((r) => r.type));
-    for (const t of ['aws_sqs_queue', 'aws_s3_bucket_notification', 'aws_sqs_queue_policy', 'aws_eks_pod_identity_association', 'aws_s3_bucket']) expect(types).toContain(t);
+    for (const t of ['aws_sqs_queue', 'aws_cloudwatch_event_rule', 'aws_sqs_queue_policy', 'aws_eks_pod_identity_association', 'aws_s3_bucket']) expect(types).toContain(t);
   }, 180_000);
 });
 
@@ -300,8 +302,7 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
     expect(pod.initContainers[0].env).toContainEqual({ name: 'PATCH_TEMPLATE', value: '{"spec":{"predictor":{"canaryTrafficPercent":20,"model":{"storageUri":"__MODEL_URI__"}}}}' });
     expect(objectOf(synth, 'Role', 'recs-rollout').rules).toEqual([{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['recs'], verbs: ['get', 'patch'] }]);
     const infra = synth.stack('acme-prod-infra');
-    const n = Object.values<any>(resourcesOf(infra, 'aws_s3_bucket_notification'))[0];
-    expect(n).toMatchObject({ bucket: 'acme-models', eventbridge: true });
+    expect(resourcesOf(infra, 'aws_s3_bucket_notification')).toEqual({});
     const rule = Object.values<any>(resourcesOf(infra, 'aws_cloudwatch_event_rule')).find((r) => r.name === 'acme-recs-train-recs-rollout');
     expect(JSON.parse(rule.event_pattern)).toEqual({
       'source': ['aws.s3'],
@@ -312,11 +313,18 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
     const [queueId] = queues.find(([, q]) => q.name === 'acme-recs-train-recs-rollout')!;
     const target = Object.values<any>(resourcesOf(infra, 'aws_cloudwatch_event_target')).find((t) => t.arn === `\${aws_sqs_queue.${queueId}.arn}`);
     expect(target).toMatchObject({ target_id: 'Queue', dead_letter_config: { arn: expect.stringMatching(/^\$\{aws_sqs_queue\..*\.arn\}$/) } });
-    // Only this rule may send to the queue.
+    // One owner per queue: the rule's dead-letter queue is not the queue's own (…-rollout-dlq).
+    const names = queues.map(([, q]) => q.name);
+    expect(names.filter((n) => n === 'acme-recs-train-recs-rollout-dlq')).toHaveLength(1);
+    expect(names).toContain('acme-recs-train-recs-rollout-events-dlq');
+    // TLS only, and only this rule may send to the queue.
     const policy = Object.values<any>(resourcesOf(infra, 'aws_sqs_queue_policy')).find((p) => p.queue_url === `\${aws_sqs_queue.${queueId}.url}`);
-    expect(JSON.parse(policy.policy).Statement).toEqual([expect.objectContaining({
-      Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\..*\.arn\}$/) } },
-    })]);
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\..*\.arn\}$/) } },
+      }),
+    ]);
   });
 
   test('cost profile: a daily schedule runs 365/12 times a month on on-demand A100s', () => {
@@ -327,7 +335,7 @@ describe('hybrid: on-prem A100s near the data train, the EKS endpoint rolls out'
   planTest('the prod infra stack with the rollout queue plans offline', () => {
     const result = planOffline(synth.stack('acme-prod-infra').json, { validate: false });
     if (!result.ok) throw new Error(result.output.slice(-4000));
-    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_s3_bucket_notification', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target']));
+    expect(result.plannedResources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_sqs_queue_policy', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target']));
   }, 180_000);
 });
 
@@ -362,7 +370,7 @@ describe('promotion to several endpoints (promoteAlsoTo)', () => {
     const rules = Object.values<any>(resourcesOf(aws, 'aws_cloudwatch_event_rule'));
     expect(rules.map((r) => r.name).sort()).toEqual(['acme-recs-train-detector-rollout', 'acme-recs-train-edge-ber-detector-rollout']);
     for (const r of rules) expect(JSON.parse(r.event_pattern).detail.object.key).toEqual([{ wildcard: 'recs/*/_APPROVED.json' }]);
-    expect(Object.values<any>(resourcesOf(aws, 'aws_s3_bucket_notification'))).toEqual([expect.objectContaining({ bucket: 'acme-models', eventbridge: true })]);
+    expect(resourcesOf(aws, 'aws_s3_bucket_notification')).toEqual({});
     const jobs = kubernetesObjects(synth).filter((o) => o.manifest.kind === 'ScaledJob' && o.manifest.metadata.name === 'detector-rollout');
     expect(jobs.map((o) => o.stack).sort()).toEqual(['acme-edge-ber-workloads', 'acme-edge-muc-workloads']);
     expect(new Set(jobs.map((o) => o.manifest.spec.triggers[0].metadata.queueURL)).size).toBe(2);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { awsInstanceHasLocalStorage } from '../../lib/core/aws-instance-storage';
 import { appEnv, listExamples } from '../../scripts/examples';
 import { defaultRegistry, findSchemasDir } from '../support/schemas';
 import {
@@ -107,6 +108,85 @@ test('verifyOffline (the public testing API) passes an example end to end: objec
   expect(result.stacks.reduce((n, s) => n + s.kubernetes.objects, 0)).toBeGreaterThan(10);
   expect(result.stacks.some((s) => s.providerSchemas.checked.includes('hashicorp/kubernetes 2.38.0'))).toBe(true);
   expect(result.ok).toBe(true);
+});
+
+/**
+ * Classes of AWS defects (issue 16), checked over every stack of every example rather than one
+ * construct at a time. Each list names what is wrong; it must stay empty.
+ */
+describe('AWS classes over every example', () => {
+  const stacks = () => [...synths.entries()].flatMap(([example, synth]) => synth.stacks.map((stack) => ({ example, synth, stack })));
+  const all = (type: string) => stacks().flatMap(({ example, synth, stack }) =>
+    Object.entries<any>(stack.json.resource?.[type] ?? {}).map(([id, r]) => ({ example, synth, stack, id, r })));
+  const where = (x: { stack: { name: string }; id: string }) => `${x.stack.name}/${x.id}`;
+
+  test('bucket notifications only on buckets the app defines, or opted in (S3 keeps one configuration per bucket: anything else overwrites its owner\'s)', () => {
+    // Opted in with configureNotifications: true in the example's main.ts.
+    const optedIn: Record<string, string[]> = { 'media-frames': ['acme-media-ingest'] };
+    const defined = (synth: Synthesized) => new Set(synth.stacks.flatMap((st) =>
+      Object.values<any>(st.json.resource?.aws_s3_bucket ?? {}).map((b) => b.bucket)));
+    const wrong = all('aws_s3_bucket_notification').filter(({ example, synth, r }) => !defined(synth).has(r.bucket) && !(optedIn[example] ?? []).includes(r.bucket));
+    expect(wrong.map((x) => `${where(x)} on s3://${x.r.bucket}`)).toEqual([]);
+  });
+
+  test('one owner per queue: no two aws_sqs_queue of an example share a name', () => {
+    const names = all('aws_sqs_queue').filter((x) => typeof x.r.name === 'string').map((x) => `${x.example}: ${x.r.name}`);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  test('every queue of the library is TLS-only (a Deny on aws:SecureTransport false in its one policy)', () => {
+    // Karpenter's interruption queue is the EKS layer's (lib/aws/karpenter.ts), not covered here.
+    const policies = all('aws_sqs_queue_policy');
+    const wrong = all('aws_sqs_queue').filter((q) => !/karpenter/i.test(q.r['//']?.metadata?.path ?? '')).filter((q) => {
+      const mine = policies.filter((p) => p.stack === q.stack && p.r.queue_url === `\${aws_sqs_queue.${q.id}.url}`);
+      return mine.length !== 1 || !JSON.parse(mine[0].r.policy).Statement.some((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+    });
+    expect(wrong.map(where)).toEqual([]);
+  });
+
+  test('roles assumed by SageMaker, EventBridge, Step Functions and EventBridge Scheduler are limited to the account (aws:SourceAccount)', () => {
+    const services = ['sagemaker.amazonaws.com', 'events.amazonaws.com', 'states.amazonaws.com', 'scheduler.amazonaws.com'];
+    const wrong = all('aws_iam_role').filter(({ r }) => {
+      const statements = JSON.parse(r.assume_role_policy).Statement as any[];
+      const forService = (st: any) => [st.Principal?.Service ?? []].flat().some((sv: string) => services.includes(sv));
+      return statements.some((st) => forService(st) && !st.Condition?.StringEquals?.['aws:SourceAccount']);
+    });
+    expect(wrong.map(where)).toEqual([]);
+  });
+
+  test('no object event starts a SageMaker pipeline directly (one run per window, not per file)', () => {
+    const rules = all('aws_cloudwatch_event_rule');
+    const toPipeline = all('aws_cloudwatch_event_target').filter((t) => /^\$\{aws_sagemaker_pipeline\./.test(t.r.arn));
+    expect(toPipeline.length).toBeGreaterThan(0); // the sagemaker-native example has schedules
+    const wrong = toPipeline.filter((t) => {
+      const rule = rules.find((x) => x.stack === t.stack && t.r.rule === `\${aws_cloudwatch_event_rule.${x.id}.name}`);
+      return !rule || rule.r.event_pattern !== undefined;
+    });
+    expect(wrong.map(where)).toEqual([]);
+  });
+
+  test('AWS Batch instances carry the platform tags (compute_resources.tags ⊇ the provider default_tags)', () => {
+    const wrong = all('aws_batch_compute_environment').filter(({ stack, r }) => {
+      const platform = stack.json.provider?.aws?.[0]?.default_tags?.[0]?.tags ?? {};
+      return Object.entries<string>(platform).some(([k, v]) => r.compute_resources?.tags?.[k] !== v);
+    });
+    expect(wrong.map(where)).toEqual([]);
+  });
+
+  test('no SageMaker endpoint configuration carries a volume key on an instance type with local NVMe storage', () => {
+    const wrong = all('aws_sagemaker_endpoint_configuration').filter(({ r }) => r.kms_key_arn !== undefined
+      && (r.production_variants ?? []).some((v: any) => v.instance_type && awsInstanceHasLocalStorage(v.instance_type)));
+    expect(wrong.map(where)).toEqual([]);
+  });
+
+  test('every state machine logs to a log group with a retention', () => {
+    const groups = all('aws_cloudwatch_log_group');
+    const wrong = all('aws_sfn_state_machine').filter(({ stack, r }) => {
+      const group = groups.find((g) => g.stack === stack && r.logging_configuration?.log_destination === `\${aws_cloudwatch_log_group.${g.id}.arn}:*`);
+      return !group || !(group.r.retention_in_days > 0);
+    });
+    expect(wrong.map(where)).toEqual([]);
+  });
 });
 
 test('`npx cdktf synth` (the real CLI) synthesizes the quickstart example', () => {
