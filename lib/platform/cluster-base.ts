@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { Aspects, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors';
 import { validateDnsLabel } from '../core/naming';
 import { addonsScope, GpuStack } from '../kubernetes/gpu-addons';
 import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
+import { NamespaceOrdering } from '../kubernetes/manifest';
 
 /** Common code of every cluster: its stacks (at the App root, named `<platform>-<cluster>-<layer>`) and scopes. */
 export abstract class ClusterBase extends Construct implements ICluster {
@@ -43,6 +44,8 @@ export abstract class ClusterBase extends Construct implements ICluster {
     const workloads = platform._createStack(stackName(Layer.WORKLOADS));
     if (infra) addons.addDependency(infra);
     workloads.addDependency(addons);
+    // Namespaced objects wait for their Namespace (same stack) at apply.
+    for (const stack of [addons, workloads]) Aspects.of(stack).add(new NamespaceOrdering());
     this.stacks = { infra, addons, workloads };
   }
 
