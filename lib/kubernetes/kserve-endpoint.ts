@@ -17,6 +17,7 @@ import {
   allowEgress, allowIngressFromNamespaces, defaultDenyNetworkPolicy, namespaceObject, podDisruptionBudgetObject, restrictedContainerSecurityContext,
   serviceAccountObject,
 } from './objects';
+import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { Annotations as WellKnown } from '../core/well-known';
 import type { ICluster, PermissionStatement } from '../platform/cluster';
@@ -175,22 +176,29 @@ export function realiseKServeEndpoint(s: KServeEndpointSpec): KServeEndpointReal
   let cache: Manifest | undefined;
   if (s.cache && localModel) {
     const group = localModel.nodeGroup(s.cache.poolName, s.nodeSelector, s.tolerations, s.storageUri, s.cache.sizeGiB);
-    // The download job runs in KServe's job namespace as its own service account (same read access).
+    // KServe v0.20.0 download Jobs run in its job namespace with no service account name, i.e. as
+    // that namespace's `default` account (localmodelnode/controller.go launchJob); credentials
+    // reach them only as the Secrets of the account the LocalModelCache names, which KServe
+    // injects (pkg/credentials CreateSecretVolumeAndEnv).
     const jobNs = ensureServingNamespace(cluster, LOCALMODEL_JOB_NAMESPACE, false);
-    const cacheSa = joinName([namespace === name ? name : `${namespace}-${name}`, 'cache'], 63);
-    let cacheSecret: string | undefined;
-    let cacheIrsa: string | undefined;
-    if (s.statements.length) {
+    const after: TerraformResource[] = [group.resource, jobNs];
+    let cacheSa: string | undefined;
+    if (s.statements.length && cluster.capabilities.workloadIdentity) {
+      localModel.grantDownloads(s.owner, LOCALMODEL_JOB_NAMESPACE, s.statements);
+    } else if (s.statements.length) {
+      cacheSa = joinName([namespace === name ? name : `${namespace}-${name}`, 'cache'], 63);
       const id = cluster.grantWorkload(s.owner, LOCALMODEL_JOB_NAMESPACE, cacheSa, s.statements);
-      cacheSecret = id.credentialsSecret;
-      cacheIrsa = id.roleArn && !cluster.capabilities.workloadIdentity ? id.roleArn : undefined;
+      if (!id.credentialsSecret) {
+        throw new ConfigError(s.owner.node.path, 'warmStart.cacheModel', true,
+          `credentials the model download can use: on ${cluster.node.path} the model's read access is role ${id.roleArn} of ${LOCALMODEL_JOB_NAMESPACE}/${cacheSa}, but KServe v0.20.0 runs download Jobs as ${LOCALMODEL_JOB_NAMESPACE}/default and passes only Secrets; use ExistingWorkloadIdentity.credentialsSecret(...) on the cluster or set cacheModel: false`);
+      }
+      const jobSa = emitManifest(scope, 'CacheServiceAccount', { ...serviceAccountObject(cacheSa, LOCALMODEL_JOB_NAMESPACE), secrets: [{ name: id.credentialsSecret }] }, labels);
+      jobSa.dependsOn = [dependable(jobNs)];
+      after.push(jobSa);
     }
-    const jobSa = serviceAccountObject(cacheSa, LOCALMODEL_JOB_NAMESPACE, { roleArn: cacheIrsa });
-    const jobSaManifest = emitManifest(scope, 'CacheServiceAccount', cacheSecret ? { ...jobSa, secrets: [{ name: cacheSecret }] } : jobSa, labels);
-    jobSaManifest.dependsOn = [dependable(jobNs)];
     cache = emitManifest(scope, 'LocalModelCache', localModelCacheObject(
       namespace === name ? name : joinName([namespace, name], 63), s.storageUri, s.cache.sizeGiB, [group.name], cacheSa), labels);
-    cache.dependsOn = [dependable(jobSaManifest), dependable(group.resource)];
+    cache.dependsOn = after.map((d) => dependable(d));
     kserveDeps(cache);
   }
 

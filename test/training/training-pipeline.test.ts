@@ -224,7 +224,8 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
 
   test('Argo executors: the identity that runs each step may do what the step does (train creates and polls its JobSet; roll patches the InferenceService)', () => {
     const bound = (sa: string) => kubernetesObjects(synth).filter((o) => o.manifest.kind === 'RoleBinding' && o.manifest.subjects.some((s: any) => s.name === sa))
-      .map((o) => objectOf(synth, 'Role', o.manifest.roleRef.name, o.manifest.metadata.namespace));
+      .map((o) => kubernetesObjects(synth).find((r) => r.manifest.kind === 'Role' && r.manifest.metadata.name === o.manifest.roleRef.name
+        && r.manifest.metadata.namespace === o.manifest.metadata.namespace)!.manifest);
     const can = (sa: string, group: string, resource: string, verb: string) => bound(sa)
       .some((r) => r.rules.some((x: any) => x.apiGroups.includes(group) && x.resources.includes(resource) && x.verbs.includes(verb)));
     for (const verb of ['create', 'get']) expect(can('recs-train-launcher', 'jobset.x-k8s.io', 'jobsets', verb)).toBe(true);
