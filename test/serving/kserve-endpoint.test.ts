@@ -284,8 +284,13 @@ describe('LocalModel warm start on an untainted pool (KServe v0.20.0)', () => {
     l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, acceleratorTaint: false });
     tainted = new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, minNodes: 0, maxNodes: 2 });
     new ServerlessInferenceEndpoint(prod, 'recs', {
-      pool: l4, model: ModelSource.s3('s3://acme-models/recs/', { sizeGiB: 4 }), runtime: ServingRuntime.TRITON,
-      minReplicas: 0, maxReplicas: 20, targetConcurrency: 8, warmStart: WarmStart.of({ initialScale: 0 }),
+      pool: l4,
+      model: ModelSource.s3('s3://acme-models/recs/', { sizeGiB: 4 }),
+      runtime: ServingRuntime.TRITON,
+      minReplicas: 0,
+      maxReplicas: 20,
+      targetConcurrency: 8,
+      warmStart: WarmStart.of({ initialScale: 0 }),
     });
     synth = synthApp(App.of(prod));
   });
