@@ -44,7 +44,7 @@ function child<T extends IConstruct>(scope: IConstruct, id: string, make: (s: Co
   return (scope.node.tryFindChild(id) as T | undefined) ?? make(scope as Construct);
 }
 
-/** cert-manager v1.17.0 with its CRDs (KServe renders an Issuer and a Certificate). @internal */
+/** cert-manager v1.19.6 with its CRDs (KServe renders an Issuer and a Certificate). @internal */
 export class CertManager extends HelmAddon {
   public static of(cluster: ICluster): CertManager {
     return child(addonsScope(cluster), 'CertManager', (s) => new CertManager(s, 'CertManager'));

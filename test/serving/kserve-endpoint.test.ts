@@ -194,7 +194,7 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
 
   test('add-ons: CRD charts and the Knative operator in the addons stack; KnativeServing, then the KServe controller, in the workloads stack', () => {
     const a = releases(addons);
-    expect(a['cert-manager']).toMatchObject({ chart: 'cert-manager', version: 'v1.17.0', repository: 'https://charts.jetstack.io', values: { crds: { enabled: true } } });
+    expect(a['cert-manager']).toMatchObject({ chart: 'cert-manager', version: 'v1.19.6', repository: 'https://charts.jetstack.io', values: { crds: { enabled: true } } });
     expect(a['kserve-crd']).toMatchObject({ chart: 'kserve-crd', version: 'v0.20.0', repository: 'oci://ghcr.io/kserve/charts' });
     expect(a['kserve-localmodel-crd']).toBeUndefined();
     expect(a['knative-operator']).toMatchObject({ chart: 'knative-operator', version: 'v1.23.0', namespace: 'knative-operator' });
