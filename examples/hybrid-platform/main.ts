@@ -45,7 +45,7 @@ const prod = platform.addEksCluster('prod', {
   region: 'us-east-1',
   // Explicit zones: the infra stack plans without calling the AWS API.
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_34,
   // Private API endpoint; admins come in through EKS access entries.
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'],
   // Karpenter provisions the bursty training capacity; GPU pools default to it on this cluster.
@@ -112,6 +112,8 @@ const lab = platform.addExistingCluster('lab', {
   awsRegion: 'us-east-1',
   // Pods read AWS credentials from this secret (for example refreshed by IAM Roles Anywhere).
   workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-training-credentials'),
+  // Its version (kubectl version): every add-on installed on it is checked against it at synth.
+  kubernetesVersion: KubernetesVersion.V1_34,
 });
 
 // The lab's A100 nodes already exist: describe them, nothing is created.

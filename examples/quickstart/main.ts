@@ -15,7 +15,7 @@ const platform = new AiPlatform(app, 'quickstart', {
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_34,
 });
 
 // g6 instances (1 to 8 L4 GPUs each), spot first with on-demand fallback, zero nodes when idle.

@@ -36,7 +36,7 @@ const platform = new AiPlatform(app, 'acme-retail', {
 const cluster = platform.addEksCluster('prod', {
   region: 'us-east-1',
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  version: KubernetesVersion.V1_33,
+  version: KubernetesVersion.V1_34,
   adminPrincipalArns: ['arn:aws:iam::111122223333:role/personalization-admin'],
   karpenter: true,
 });

@@ -162,6 +162,7 @@ export class EksCluster extends ClusterBase {
   public readonly cloud = 'aws';
   public readonly cloudRegion: string;
   public readonly version: KubernetesVersion;
+  public readonly kubernetesVersionField = 'version';
   public readonly capabilities: ClusterCapabilities;
   /** The `aws_eks_cluster` resource (escape hatch). */
   public readonly resource: EksClusterResource;
@@ -177,6 +178,11 @@ export class EksCluster extends ClusterBase {
   /** The EKS Pod Identity agent add-on: pod identity associations need it. */
   public readonly podIdentityAgent: EksAddon;
   private readonly boundServiceAccounts = new Map<string, string>();
+
+  /** The control plane's Kubernetes version (the compatibility table is checked against it). */
+  public get kubernetesVersion(): KubernetesVersion {
+    return this.version;
+  }
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
     super(platform, id, true, props.addons, props.gpuStack);

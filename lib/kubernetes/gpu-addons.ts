@@ -144,5 +144,5 @@ export class GpuOperator extends HelmAddon implements NvidiaGpuSoftware {
 /** The `Addons` construct of a cluster's addons stack, holding its add-on settings. @internal */
 export function addonsScope(cluster: ICluster): IConstruct {
   const stack = cluster.stacks.addons;
-  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings);
+  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings, cluster);
 }

@@ -36,7 +36,7 @@ interface TolerationLike { readonly key: string; readonly operator: string; read
  */
 export function workloadsAddonsScope(cluster: ICluster): IConstruct {
   const stack = cluster.stacks.workloads;
-  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings);
+  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings, cluster);
 }
 
 /** Get-or-create a child of `scope`. */

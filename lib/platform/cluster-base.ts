@@ -4,6 +4,7 @@ import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 import { ConfigError } from '../core/errors';
+import type { KubernetesVersion } from '../core/kubernetes-version';
 import { validateDnsLabel } from '../core/naming';
 import { addonsScope, GpuStack } from '../kubernetes/gpu-addons';
 import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
@@ -22,6 +23,8 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public readonly platform: AiPlatform;
 
   public readonly addonSettings: Record<string, AddonSettings>;
+  public abstract readonly kubernetesVersion?: KubernetesVersion;
+  public abstract readonly kubernetesVersionField: string;
   public readonly gpuStack: GpuStack;
 
   protected constructor(

@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 import type { EksCluster } from '../../lib/aws/eks-cluster';
 import { GpuNodePool, GpuNodePoolProps } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
+import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import type { CostAssumptions } from '../../lib/cost/assumptions';
 import type { CostLine, ICostSource } from '../../lib/cost/cost-line';
 import { AiPlatform, AiPlatformProps } from '../../lib/platform/ai-platform';
 import { testApp } from '../support/synth';
 
-export const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+// Kubernetes 1.34: Knative Serving 1.23 needs it (the compatibility table).
+export const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 };
 
 export interface Fixture {
   readonly app: App;

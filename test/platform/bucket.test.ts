@@ -3,12 +3,12 @@
  * that every other stack of the platform depends on.
  */
 import { AnnotationMetadataEntryType, App, Token } from 'cdktf';
-import { Accelerator, AiPlatform, Checkpointing, ExistingWorkloadIdentity, GpuNodePool, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, TrainingPipeline, TrainingStage } from '../../lib';
+import { Accelerator, AiPlatform, Checkpointing, ExistingWorkloadIdentity, GpuNodePool, KubernetesVersion, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, TrainingPipeline, TrainingStage } from '../../lib';
 import { expectConfigError } from '../support/errors';
 import { onlyResource, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
 
-const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] };
+const PROD = { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 };
 
 describe('a platform with model and checkpoint buckets, an EKS endpoint and a pipeline using them', () => {
   let app: App;

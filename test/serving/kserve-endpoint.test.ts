@@ -5,6 +5,7 @@ import { GpuNodePool } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Duration } from '../../lib/core/duration';
 import { GpuSharing } from '../../lib/core/gpu-sharing';
+import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { DeploymentMode, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, WarmStart } from '../../lib/serving';
@@ -36,7 +37,7 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
   let ranker: ServerlessInferenceEndpoint;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 });
     const l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, sharing: GpuSharing.timeSlicing(4) });
     recs = new ServerlessInferenceEndpoint(prod, 'recs', {
       pool: l4,
@@ -280,7 +281,7 @@ describe('LocalModel warm start on an untainted pool (KServe v0.20.0)', () => {
   let tainted: GpuNodePool;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 });
     l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, acceleratorTaint: false });
     tainted = new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, minNodes: 0, maxNodes: 2 });
     new ServerlessInferenceEndpoint(prod, 'recs', {
@@ -354,7 +355,7 @@ describe('Standard mode with KEDA for GPU endpoints that keep replicas', () => {
   let cluster: EksCluster;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true });
+    cluster = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], karpenter: true, version: KubernetesVersion.V1_34 });
     const h100 = new GpuNodePool(cluster, 'h100', { accelerator: Accelerator.NVIDIA_H100, maxNodes: 2 });
     chat = new ServerlessInferenceEndpoint(cluster, 'chat', {
       pool: h100,

@@ -7,6 +7,7 @@ import type { IGpuNodePool } from '../../lib/compute/pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Duration } from '../../lib/core/duration';
 import { GpuSharing, MigStrategy } from '../../lib/core/gpu-sharing';
+import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingCluster, ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import {
@@ -286,7 +287,7 @@ describe('ServerlessInferenceEndpoint validation', () => {
 describe('validation that needs an EKS pool', () => {
   let cluster: EksCluster;
   beforeAll(() => {
-    cluster = new AiPlatform(testApp(), 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    cluster = new AiPlatform(testApp(), 'acme').addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 });
   });
   test('throws when a replica asks more GPUs than the largest instance type of the pool has', () => {
     const l4 = new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, instanceTypes: ['g6.xlarge', 'g6.12xlarge'], maxNodes: 2 });
