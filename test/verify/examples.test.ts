@@ -9,9 +9,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { appEnv, listExamples } from '../../scripts/examples';
+import { chartValuesProblems } from '../support/chart-values';
 import { defaultRegistry, findSchemasDir } from '../support/schemas';
 import { kubernetesObjects, readOutdir, Synthesized } from '../support/synth';
 import { planManyOffline, PlanResult, skipLoudlyUnlessCi, terraformEnv, unplannableReason } from '../support/terraform';
+import { argoRbacProblems, duplicateObjectProblems, gpuTolerationProblems, namespaceOrderProblems } from '../support/wiring';
 
 const examples = listExamples();
 const tfEnv = terraformEnv();
@@ -72,6 +74,24 @@ describe.each(examples.map((e) => [e.name] as const))('example %s', (name) => {
     const registry = defaultRegistry();
     const errors = kubernetesObjects(synths.get(name)!).flatMap((o) => registry.validate(o.manifest).map((e) => `${o.stack}/${o.id}: ${e}`));
     expect(errors).toEqual([]);
+  });
+
+  test('chart values: every Helm value path the library sets is a key of the pinned chart\'s values.yaml and validates against its values.schema.json', () => {
+    expect(chartValuesProblems(synths.get(name)!)).toEqual([]);
+  });
+
+  test('wiring: namespaced objects depend on their Namespace; no object declared twice on a cluster', () => {
+    const synth = synths.get(name)!;
+    expect(namespaceOrderProblems(synth)).toEqual([]);
+    expect(duplicateObjectProblems(synth)).toEqual([]);
+  });
+
+  test('wiring: the identity that performs each Argo workflow step has its token and the RBAC for what the step does', () => {
+    expect(argoRbacProblems(synths.get(name)!)).toEqual([]);
+  });
+
+  test('wiring: pods that select tainted GPU nodes tolerate the taints', () => {
+    expect(gpuTolerationProblems(synths.get(name)!)).toEqual([]);
   });
 
   (skipTerraform ? test.skip : test)('every stack with mirrored providers is planned; the others are named', () => {
