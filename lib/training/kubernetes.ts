@@ -240,6 +240,15 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
     envVar('WORLD_SIZE', String(gang)),
     envVar('MASTER_ADDR', `$(JOBSET_NAME)-${REPLICATED_JOB}-0-0.$(JOBSET_NAME)`),
     envVar('MASTER_PORT', String(RENDEZVOUS_PORT)),
+    // torchrun reads its flags from PET_<FLAG> (pytorch torch/distributed/argparse_util.py `env`):
+    // without them every worker would start a one-node job of its own. The first pod of the gang
+    // is the rendezvous host: JobSet v0.12.0 names pods <jobset>-<job>-<jobIndex>-<podIndex> under
+    // the subdomain <jobset> (pkg/controllers/jobset_controller.go GetSubdomain).
+    envVar('PET_NNODES', String(train.workers)),
+    envVar('PET_NPROC_PER_NODE', String(train.gpusPerWorker)),
+    envFromField('PET_NODE_RANK', `metadata.annotations['${JOB_COMPLETION_INDEX_ANNOTATION}']`),
+    envVar('PET_MASTER_ADDR', '$(MASTER_ADDR)'),
+    envVar('PET_MASTER_PORT', String(RENDEZVOUS_PORT)),
     ...(checkpointDir ? [envVar('CHECKPOINT_DIR', checkpointDir), envVar('RESUME_FROM_CHECKPOINT', 'latest')] : []),
     ...(ckpt?.interval ? [envVar('CHECKPOINT_INTERVAL_SECONDS', String(Math.max(1, Math.round(ckpt.interval.toSeconds()))))] : []),
   ];

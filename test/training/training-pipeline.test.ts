@@ -140,9 +140,15 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
       MASTER_ADDR: '$(JOBSET_NAME)-workers-0-0.$(JOBSET_NAME)',
       AWS_REGION: 'us-east-1',
     });
+    // torchrun reads PET_* (torch/distributed/argparse_util.py): a real multi-node rendezvous.
+    expect(env).toMatchObject({
+      PET_NNODES: '2', PET_NPROC_PER_NODE: '8', PET_MASTER_PORT: '29500', PET_MASTER_ADDR: '$(MASTER_ADDR)',
+      PET_NODE_RANK: "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+    });
     // Kubernetes expands $(VAR) only from variables defined earlier in the list.
     const names = c.env.map((e: any) => e.name);
     expect(names.indexOf('JOBSET_NAME')).toBeLessThan(names.indexOf('MASTER_ADDR'));
+    expect(names.indexOf('MASTER_ADDR')).toBeLessThan(names.indexOf('PET_MASTER_ADDR'));
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
     expect(pod.spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
   });
