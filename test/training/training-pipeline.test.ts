@@ -142,7 +142,10 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     });
     // torchrun reads PET_* (torch/distributed/argparse_util.py): a real multi-node rendezvous.
     expect(env).toMatchObject({
-      PET_NNODES: '2', PET_NPROC_PER_NODE: '8', PET_MASTER_PORT: '29500', PET_MASTER_ADDR: '$(MASTER_ADDR)',
+      PET_NNODES: '2',
+      PET_NPROC_PER_NODE: '8',
+      PET_MASTER_PORT: '29500',
+      PET_MASTER_ADDR: '$(MASTER_ADDR)',
       PET_NODE_RANK: "metadata.annotations['batch.kubernetes.io/job-completion-index']",
     });
     // Kubernetes expands $(VAR) only from variables defined earlier in the list.
