@@ -29,10 +29,12 @@ import { ClusterKind, ICluster, Layer, PermissionStatement, WorkloadIdentity } f
 export const PIPELINE_LABEL = 'cdktf-ai-infra/pipeline';
 /** Label on the pods of a pipeline's stage. */
 export const STAGE_LABEL = 'cdktf-ai-infra/stage';
+/** Label on a run's JobSet and its pods: the workflow's name. */
+export const RUN_LABEL = 'cdktf-ai-infra/run';
 /** UID the helper containers (AWS CLI, kubectl, Python) run as: `nobody`. */
 export const TOOL_UID = 65534;
 /** Names of the built-in templates; stages cannot take them. */
-const RESERVED = ['pipeline', 'gate', 'publish-model', 'roll-endpoint'];
+const RESERVED = ['pipeline', 'gate', 'publish-model', 'roll-endpoint', 'on-exit', 'delete-gang'];
 const REPLICATED_JOB = 'workers';
 const RENDEZVOUS_PORT = 29500;
 
@@ -259,7 +261,7 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
     mounts.push({ name: 'checkpoints', mountPath: ckpt.mountPath });
   }
   const grace = train.options.terminationGracePeriod ?? Duration.seconds(120);
-  const podLabels = { ...labels, [STAGE_LABEL]: train.name, 'cdktf-ai-infra/run': '{{workflow.name}}' };
+  const podLabels = { ...labels, [STAGE_LABEL]: train.name, [RUN_LABEL]: '{{workflow.name}}' };
   const jobSet = gangJobSetObject({
     name: '{{workflow.name}}',
     generateName: true,
@@ -426,8 +428,28 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
 
   role('executor', `${name}-executor`, [taskResults], executors.map((k) => sa[k]));
 
+  // Exit handler: a run that fails, errors or times out deletes its JobSet (and so frees its GPU
+  // nodes) instead of leaving it to the 14-day TTL of the failed workflow. `argoexec resource
+  // delete` with a label selector and no manifest (Argo v4.0.6 examples/resource-delete-with-flags.yaml;
+  // workflow/executor/resource.go adds --ignore-not-found), run by the launcher (list + delete).
+  templates.push({
+    name: 'on-exit',
+    steps: [[{ name: 'delete-gang', template: 'delete-gang', when: '{{workflow.status}} != Succeeded' }]],
+  }, {
+    name: 'delete-gang',
+    serviceAccountName: sa.launcher,
+    automountServiceAccountToken: false,
+    executor: { serviceAccountName: sa.launcher },
+    metadata: { labels: { [STAGE_LABEL]: 'delete-gang' } },
+    resource: {
+      action: 'delete',
+      flags: ['jobsets.jobset.x-k8s.io', '--namespace', ns, '--selector', `${RUN_LABEL}={{workflow.name}}`],
+    },
+  });
+
   const resource = emit('WorkflowTemplate', workflowTemplateObject(name, ns, {
     entrypoint: 'pipeline',
+    onExit: 'on-exit',
     serviceAccountName: sa.steps,
     automountServiceAccountToken: false,
     executor: { serviceAccountName: sa.executor },

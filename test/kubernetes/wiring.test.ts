@@ -61,6 +61,17 @@ test('Argo RBAC: the old train step (launcher as pod account, workflow executor 
   ]));
 });
 
+test('Argo RBAC: the exit handler deleting the run\'s JobSet by label needs list and delete', () => {
+  const problems = argoRbacProblems(broken((json) => {
+    const role = manifestOf(json, 'Role', 'recs-train-launcher').manifest;
+    role.rules[0].verbs = ['create', 'get'];
+  }));
+  expect(problems).toEqual([
+    expect.stringMatching(/step delete-gang \(executor recs-train-launcher\): may not delete jobset\.x-k8s\.io\/jobsets in recs-train/),
+    expect.stringMatching(/step delete-gang \(executor recs-train-launcher\): may not list jobset\.x-k8s\.io\/jobsets in recs-train/),
+  ]);
+});
+
 test('Argo RBAC: a missing executor token Secret is caught', () => {
   const problems = argoRbacProblems(broken((json) => {
     for (const [id, r] of Object.entries<any>(json.resource.kubernetes_manifest)) if (r.manifest.kind === 'Secret') delete json.resource.kubernetes_manifest[id];

@@ -84,6 +84,28 @@ function allowedAccess(objects: Located[], cluster: string, sa: { ns: string; na
   return false;
 }
 
+/**
+ * What an Argo resource step asks of the API server: its action on the manifest's object (and
+ * `get` when it waits on conditions), or, for a step given by flags only (`kubectl <action>
+ * <resource>.<group> --namespace n --selector ...`), the action on that resource (and `list` for a
+ * selector).
+ */
+function resourceStepAccess(resource: any, workflowNamespace: string): Access[] {
+  const flags: string[] = resource.flags ?? [];
+  const flag = (name: string) => {
+    const i = flags.indexOf(name);
+    return i >= 0 ? flags[i + 1] : undefined;
+  };
+  if (resource.manifest) {
+    const m = JSON.parse(resource.manifest);
+    const base = { group: groupOf(m.apiVersion), resource: pluralOf(m.kind), where: m.metadata?.namespace ?? flag('--namespace') ?? workflowNamespace, name: m.metadata?.name };
+    return [resource.action, ...(resource.successCondition || resource.failureCondition ? ['get'] : [])].map((verb: string) => ({ verb, ...base }));
+  }
+  const [plural, ...group] = String(flags[0]).split('.');
+  const base = { group: group.join('.'), resource: plural, where: flag('--namespace') ?? workflowNamespace };
+  return [resource.action, ...(flag('--selector') || flag('-l') ? ['list'] : [])].map((verb: string) => ({ verb, ...base }));
+}
+
 /** The plural resource name of a kind (the kinds our workflows create: JobSet, InferenceService, ...). */
 function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
@@ -121,14 +143,9 @@ export function argoRbacProblems(synth: Synthesized): string[] {
         if (!allowedAccess(objects, cluster, { ns, name: executor }, a)) out.push(`${step}: may not ${verb} workflowtaskresults`);
       }
       if (t.resource) {
-        const m = JSON.parse(t.resource.manifest);
-        const group = groupOf(m.apiVersion);
-        const resource = pluralOf(m.kind);
-        const where = m.metadata?.namespace ?? ns;
-        const verbs = [t.resource.action, ...(t.resource.successCondition || t.resource.failureCondition ? ['get'] : [])];
-        for (const verb of verbs) {
-          if (!allowedAccess(objects, cluster, { ns, name: executor }, { verb, group, resource, where, name: m.metadata?.name })) {
-            out.push(`${step}: may not ${verb} ${group}/${resource} in ${where} (argoexec resource ${t.resource.action} runs with the executor's token)`);
+        for (const need of resourceStepAccess(t.resource, ns)) {
+          if (!allowedAccess(objects, cluster, { ns, name: executor }, need)) {
+            out.push(`${step}: may not ${need.verb} ${need.group}/${need.resource} in ${need.where} (argoexec resource ${t.resource.action} runs with the executor's token)`);
           }
         }
       }

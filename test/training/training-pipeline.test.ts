@@ -10,6 +10,7 @@ import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { Checkpointing, Gate, RetrainTrigger, TrainingPipeline, TrainingPipelineProps, TrainingQueue, TrainingStage } from '../../lib/training';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
+import { argoRbacProblems } from '../support/wiring';
 
 const tfEnv = terraformEnv();
 const skipPlan = skipLoudlyUnlessCi('offline terraform plan of training pipelines', tfEnv.missing);
@@ -193,6 +194,18 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     });
     const publish = wt.spec.templates.find((t: any) => t.name === 'publish-model');
     expect(publish.container.env).toEqual(expect.arrayContaining([{ name: 'VERSIONS_URI', value: 's3://acme-models/recs/' }]));
+  });
+
+  test('a failed or timed-out run deletes its JobSet (exit handler run by the launcher), so its GPU nodes do not wait for the TTL', () => {
+    expect(wt.spec.onExit).toBe('on-exit');
+    const onExit = wt.spec.templates.find((t: any) => t.name === 'on-exit');
+    expect(onExit.steps).toEqual([[{ name: 'delete-gang', template: 'delete-gang', when: '{{workflow.status}} != Succeeded' }]]);
+    const del = wt.spec.templates.find((t: any) => t.name === 'delete-gang');
+    expect(del).toMatchObject({ executor: { serviceAccountName: 'recs-train-launcher' }, automountServiceAccountToken: false });
+    expect(del.resource).toEqual({ action: 'delete', flags: ['jobsets.jobset.x-k8s.io', '--namespace', 'recs-train', '--selector', 'cdktf-ai-infra/run={{workflow.name}}'] });
+    // The JobSet carries the selector's label.
+    expect(jobSet.metadata.labels['cdktf-ai-infra/run']).toBe('{{workflow.name}}');
+    expect(argoRbacProblems(synth)).toEqual([]);
   });
 
   test('triggers: a CronWorkflow with a schedules list; new objects → encrypted SQS with DLQ → KEDA ScaledJob submitting one run', () => {
