@@ -82,11 +82,12 @@ describe('the values of the add-ons the library installs', () => {
     });
   }
 
-  test('device plugin (time-slicing), Karpenter, Knative + KServe + LocalModel, KEDA, Kueue, JobSet, Argo, DCGM: no unknown key, schemas pass', () => {
+  test('device plugin (time-slicing, MPS with GFD and NFD), Karpenter, Knative + KServe + LocalModel, KEDA, Kueue, JobSet, Argo, DCGM: no unknown key, schemas pass', () => {
     const app = testApp();
     const prod = eks(app, { karpenter: true });
     const pool = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 4, acceleratorTaint: false, sharing: GpuSharing.timeSlicing(2) });
     new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, capacity: Capacity.spot(), maxNodes: 2 });
+    new GpuNodePool(prod, 'l4-mps', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 2, sharing: GpuSharing.mps(4) }); // GFD + the NFD subchart
     serveAndTrain(prod, pool);
     enableMonitoring(prod);
     const synth = synthApp(app);
