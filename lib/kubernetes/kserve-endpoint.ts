@@ -4,7 +4,7 @@
  * with the operators they need installed once per cluster.
  */
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { dependable, TerraformResource } from 'cdktf';
+import { Annotations, dependable, TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Keda } from './keda';
 import { KServe, withRestrictedWarnings } from './kserve';
@@ -234,10 +234,14 @@ export function realiseKServeEndpoint(s: KServeEndpointSpec): KServeEndpointReal
   kserveDeps(isvc, cache ? [cache] : []);
 
   const pods = { [KServeKeys.INFERENCE_SERVICE_LABEL]: name, [KServeKeys.COMPONENT_LABEL]: 'predictor' };
-  if (s.minReplicas >= 1) {
-    // Keep all but one replica through voluntary disruptions (drains, consolidation); a single
-    // replica is kept too: its node is not drained until another replica is ready elsewhere.
-    emit('PodDisruptionBudget', podDisruptionBudgetObject(name, namespace, pods, Math.max(1, s.minReplicas - 1)));
+  if (s.minReplicas >= 2) {
+    // Keep all but one replica through voluntary disruptions (drains, consolidation).
+    emit('PodDisruptionBudget', podDisruptionBudgetObject(name, namespace, pods, s.minReplicas - 1));
+  } else if (s.minReplicas === 1) {
+    // minAvailable 1 with one replica would forbid every eviction: node drains, Karpenter
+    // consolidation and cluster upgrades would wait forever (nothing starts a second replica
+    // because of an eviction). No budget: a drain restarts the replica elsewhere.
+    Annotations.of(s.owner).addInfo(`${namespace}/${name}: one replica, so no PodDisruptionBudget (minAvailable 1 would block every node drain); a drain restarts it elsewhere with a short outage: keep minReplicas ≥ 2 to serve through drains`);
   }
   if (s.downloadsModel) emit('ModelDownloadEgress', allowEgress(joinName([name, 'model-download'], 63), namespace, { [KServeKeys.INFERENCE_SERVICE_LABEL]: name }, [443]));
   if (s.clientNamespaces.length) {

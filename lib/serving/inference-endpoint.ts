@@ -171,7 +171,7 @@ const ONE_HOUR = Duration.hours(1);
  * triggers). Either way: its own namespace (Pod Security `baseline` enforced, `restricted` warned,
  * default-deny networking with ingress only from the serving gateway), a service account bound
  * through workload identity to read exactly the model's S3 prefix, containers without privilege
- * escalation, a PodDisruptionBudget when it keeps replicas.
+ * escalation, a PodDisruptionBudget (all but one replica) when it keeps at least two replicas.
  *
  * With `ServingTarget.sagemakerServerless(...)` or `.sagemakerAsync(...)` it is a SageMaker
  * endpoint instead, in the cluster's cloud stack (or the platform's AWS stack of a region).
