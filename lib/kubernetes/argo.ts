@@ -26,7 +26,12 @@ export class ArgoWorkflows extends HelmAddon {
   private constructor(scope: Construct, id: string) {
     super(scope, id, { releaseName: 'argo-workflows', chart: Charts.ARGO_WORKFLOWS });
     this.addValues(() => ({
-      crds: { install: true, full: true },
+      // Minified CRDs from the chart itself: `full: true` installs them through a hook Job that
+      // downloads the CRD files from GitHub (values.yaml `crds.upgradeJob.crdBaseURL`), which
+      // fails on air-gapped sites. The controller validates workflows either way, and this
+      // library's objects are checked against the full schemas in its tests. Override with
+      // addons: { 'argo-workflows': { values: { crds: { full: true } } } }.
+      crds: { install: true, full: false },
       executor: {
         securityContext: {
           runAsNonRoot: true,

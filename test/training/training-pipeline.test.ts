@@ -89,6 +89,8 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     expect(config.integrations.frameworks).toEqual(expect.arrayContaining(['batch/job', 'jobset.x-k8s.io/jobset', 'pod', 'ray.io/rayjob']));
     const argo = JSON.parse(byName['argo-workflows'].values[0]);
     expect(argo.executor.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // No CRD download from GitHub at install (air-gapped sites): the chart's minified CRDs.
+    expect(argo.crds).toEqual({ install: true, full: false });
   });
 
   test('Kueue: a ClusterQueue with one gang of quota on the pool flavor, admitting only the namespace; LocalQueue; priority class', () => {
