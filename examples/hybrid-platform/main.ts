@@ -118,6 +118,8 @@ const lab = platform.addExistingCluster('lab', {
   awsRegion: 'us-east-1',
   // Pods read AWS credentials from this secret (for example refreshed by IAM Roles Anywhere).
   workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-training-credentials'),
+  // Its version (kubectl version): every add-on installed on it is checked against it at synth.
+  kubernetesVersion: KubernetesVersion.V1_34,
 });
 
 // The lab's A100 nodes already exist: describe them, nothing is created.

@@ -20,7 +20,7 @@
 import { App } from 'cdktf';
 import {
   Accelerator, AiPlatform, Checkpointing, ClusterAccess, DeploymentMode, Duration, ExistingWorkloadIdentity, Gate, GpuNodePool, IGpuNodePool,
-  ModelSource, RetrainTrigger, ServerlessInferenceEndpoint, ServingRuntime, TrainingPipeline, TrainingStage,
+  KubernetesVersion, ModelSource, RetrainTrigger, ServerlessInferenceEndpoint, ServingRuntime, TrainingPipeline, TrainingStage,
 } from 'cdktf-ai-infra';
 
 const app = new App();
@@ -52,6 +52,8 @@ const dc = platform.addExistingCluster('dc', {
   awsRegion: AWS_REGION,
   // Credentials for S3 from a secret kept fresh outside this program (e.g. IAM Roles Anywhere).
   workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-s3-credentials'),
+  // Its version (kubectl version): every add-on installed on it is checked against it at synth.
+  kubernetesVersion: KubernetesVersion.V1_34,
 });
 const a100 = GpuNodePool.fromExistingNodes(dc, 'a100', {
   accelerator: Accelerator.NVIDIA_A100_40GB,
@@ -69,6 +71,7 @@ const detectors = PLANTS.map(({ site, gpus }) => {
     // New model versions are announced from S3 (eu-central-1) to each plant.
     awsRegion: AWS_REGION,
     workloadIdentity: ExistingWorkloadIdentity.credentialsSecret('aws-model-reader'),
+    kubernetesVersion: KubernetesVersion.V1_34,
   });
   // A plant with GPUs serves on them; the others on CPU.
   const pool: IGpuNodePool | undefined = gpus > 0

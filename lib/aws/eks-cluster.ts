@@ -240,6 +240,7 @@ export class EksCluster extends ClusterBase {
   public readonly cloud = 'aws';
   public readonly cloudRegion: string;
   public readonly version: KubernetesVersion;
+  public readonly kubernetesVersionField = 'version';
   public readonly capabilities: ClusterCapabilities;
   /** The `aws_eks_cluster` resource (escape hatch). */
   public readonly resource: EksClusterResource;
@@ -267,6 +268,11 @@ export class EksCluster extends ClusterBase {
   /** AMI release of the AL2023 Karpenter pools, when not the library's pin. */
   public readonly nodeAmiRelease?: string;
   private readonly boundServiceAccounts = new Map<string, string>();
+
+  /** The control plane's Kubernetes version (the compatibility table is checked against it). */
+  public get kubernetesVersion(): KubernetesVersion {
+    return this.version;
+  }
 
   constructor(platform: AiPlatform, id: string, props: EksClusterProps) {
     super(platform, id, true, props.addons, props.gpuStack);

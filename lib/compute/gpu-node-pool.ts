@@ -6,7 +6,7 @@ import { Capacity } from '../core/capacity';
 import { ConfigError } from '../core/errors';
 import { GpuSharing } from '../core/gpu-sharing';
 import { validateDnsLabel, validateLabelKey, validateLabelValue } from '../core/naming';
-import { NodeLabels, ResourceNames, Taint } from '../core/well-known';
+import { KSERVE_LOCALMODEL_WORKER, NodeLabels, ResourceNames, Taint } from '../core/well-known';
 import type { CostAssumptions } from '../cost/assumptions';
 import type { CostLine, ICostSource } from '../cost/cost-line';
 import { estimatePoolCost } from '../cost/pool-cost';
@@ -247,6 +247,12 @@ export class GpuNodePool extends Construct implements IGpuNodePool, ICostSource 
       taints.push(t);
     }
     this.taints = taints;
+    if (!taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) {
+      // The KServe LocalModel node agent (chart kserve-localmodel-resources v0.20.0) always selects
+      // this label (files/resources.yaml; the values only add to it), and its download Jobs cannot
+      // run on tainted nodes: untainted pools are the ones that can cache models.
+      labels[NodeLabels.KSERVE_LOCALMODEL] = KSERVE_LOCALMODEL_WORKER;
+    }
 
     if (props.provisioner === NodeProvisioner.KARPENTER || (!props.provisioner && cluster.capabilities.karpenter)) {
       if (this.sharing.kind === 'time-slicing' || this.sharing.kind === 'mps') {

@@ -46,6 +46,8 @@ export const NodeLabels = {
   NVIDIA_DEVICE_PLUGIN_CONFIG: 'nvidia.com/device-plugin.config',
   /** GPU Operator MIG manager: the MIG layout to apply (`all-1g.10gb`, `all-balanced`, ...). */
   NVIDIA_MIG_CONFIG: 'nvidia.com/mig.config',
+  /** KServe LocalModel: nodes of a LocalModel node group, selected by its node agent (value `worker`). */
+  KSERVE_LOCALMODEL: 'kserve/localmodel',
   /** EKS managed node groups: `ON_DEMAND` | `SPOT` | `CAPACITY_BLOCK`. */
   EKS_CAPACITY_TYPE: 'eks.amazonaws.com/capacityType',
   EKS_NODEGROUP: 'eks.amazonaws.com/nodegroup',
@@ -118,3 +120,6 @@ export const Labels = {
 
 /** Prefix of the Cluster Autoscaler node-template tags on an Auto Scaling group (scale from zero). */
 export const CLUSTER_AUTOSCALER_NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
+
+/** Value of {@link NodeLabels.KSERVE_LOCALMODEL} the KServe v0.20.0 node agent selects (chart default). */
+export const KSERVE_LOCALMODEL_WORKER = 'worker';

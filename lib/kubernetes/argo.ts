@@ -26,7 +26,12 @@ export class ArgoWorkflows extends HelmAddon {
   private constructor(scope: Construct, id: string) {
     super(scope, id, { releaseName: 'argo-workflows', chart: Charts.ARGO_WORKFLOWS });
     this.addValues(() => ({
-      crds: { install: true, full: true },
+      // Minified CRDs from the chart itself: `full: true` installs them through a hook Job that
+      // downloads the CRD files from GitHub (values.yaml `crds.upgradeJob.crdBaseURL`), which
+      // fails on air-gapped sites. The controller validates workflows either way, and this
+      // library's objects are checked against the full schemas in its tests. Override with
+      // addons: { 'argo-workflows': { values: { crds: { full: true } } } }.
+      crds: { install: true, full: false },
       executor: {
         securityContext: {
           runAsNonRoot: true,
@@ -40,6 +45,32 @@ export class ArgoWorkflows extends HelmAddon {
       workflow: { serviceAccount: { create: false }, rbac: { create: false } },
     }));
   }
+}
+
+/**
+ * The long-lived token Secret Argo mounts into a workflow pod's executor containers (init, wait,
+ * and the main container of resource templates) when a workflow or template names an
+ * `executor.serviceAccountName`.
+ *
+ * Argo v4.0.6 (argoproj/argo-workflows `workflow/controller/workflowpod.go` `setupServiceAccount`,
+ * `util/secrets/secret_name.go` `TokenName`) mounts the Secret `<sa>.service-account-token` (unless
+ * the ServiceAccount names another); since Kubernetes 1.24 nothing creates it
+ * (`docs/service-account-secrets.md`: "You must create a secret manually"). Without it every pod of
+ * the workflow waits in ContainerCreating. The token controller fills the Secret once the
+ * ServiceAccount exists (create it first: it deletes a token Secret whose account is missing).
+ */
+export function executorTokenSecretObject(serviceAccount: string, namespace: string): KubernetesObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: executorTokenSecretName(serviceAccount), namespace, annotations: { 'kubernetes.io/service-account.name': serviceAccount } },
+    type: 'kubernetes.io/service-account-token',
+  };
+}
+
+/** Name of the executor token Secret Argo looks up by name (`util/secrets/secret_name.go` at v4.0.6). */
+export function executorTokenSecretName(serviceAccount: string): string {
+  return `${serviceAccount}.service-account-token`;
 }
 
 /** An `argoproj.io/v1alpha1` WorkflowTemplate. */

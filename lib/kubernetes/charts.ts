@@ -1,7 +1,7 @@
 /**
  * Every Helm chart this library installs, with its pinned version, in one place.
  *
- * Source: ../shared/data/addons.md (compiled 2026-11-29 from the upstream release tags and Helm
+ * Source: vendor/data/addons.md (compiled 2026-11-29 from the upstream release tags and Helm
  * indexes; the chart versions ship the app versions whose CRDs we validate against).
  */
 export interface HelmChartCoordinates {
@@ -57,9 +57,14 @@ export const Charts = {
   KARPENTER: {
     repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', namespace: 'kube-system',
   },
-  /** cert-manager v1.17.0 (the version KServe v0.20.0 pins; needed by KServe). */
+  /**
+   * cert-manager v1.19.6 (needed by KServe). KServe v0.20.0 pins v1.17.0 (`kserve-deps.env`), which
+   * reached end of life on 2025-10-07 and supports Kubernetes 1.29–1.33 only, below Knative 1.23's
+   * 1.34; v1.19 supports 1.31–1.35 (cert-manager/website content/docs/releases/README.md). KServe
+   * uses only the stable `cert-manager.io/v1` Issuer and Certificate.
+   */
   CERT_MANAGER: {
-    repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.17.0', namespace: 'cert-manager',
+    repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.19.6', namespace: 'cert-manager',
   },
   /** KServe v0.20.0 CRDs (CRD-only chart; Helm upgrades them). */
   KSERVE_CRD: { repository: 'oci://ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0', namespace: 'kserve' },
@@ -80,7 +85,7 @@ export const Charts = {
   /** KubeRay operator v1.7.0. */
   KUBERAY: { repository: 'https://ray-project.github.io/kuberay-helm/', chart: 'kuberay-operator', version: '1.7.0', namespace: 'kuberay-system' },
   /**
-   * Argo Workflows. UNVERIFIED for v4.1.2 (the schemas in ../shared/schemas): the newest chart in
+   * Argo Workflows. UNVERIFIED for v4.1.2 (the schemas in vendor/schemas/kubernetes): the newest chart in
    * the stored index, 1.0.18, ships v4.0.6.
    */
   ARGO_WORKFLOWS: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-workflows', version: '1.0.18', namespace: 'argo' },

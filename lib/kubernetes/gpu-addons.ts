@@ -59,8 +59,14 @@ export function nvidiaGpuSoftware(cluster: ICluster): NvidiaGpuSoftware {
 /**
  * The NVIDIA device plugin of a cluster (one Helm release in its addons stack), created on first
  * use by {@link NvidiaDevicePlugin.of}. Each pool adds its named sharing config; nodes pick theirs
- * through the `nvidia.com/device-plugin.config` label. GPU feature discovery stays off: nodes
- * carry `nvidia.com/gpu.present=true` from their pool, which is what the chart's affinity needs.
+ * through the `nvidia.com/device-plugin.config` label. Nodes carry `nvidia.com/gpu.present=true`
+ * from their pool, which is what the chart's affinity needs. GPU feature discovery is on only when
+ * a pool shares GPUs with MPS: the chart's MPS control daemon runs only on nodes labelled
+ * `nvidia.com/mps.capable=true` (k8s-device-plugin v0.20.0
+ * `templates/daemonset-mps-control-daemon.yml`), a label only GFD sets, from the node's sharing
+ * config (`internal/lm/nvml.go` newSharingLabeler). GFD publishes it through the NFD NodeFeature
+ * API (its default, `cmd/gpu-feature-discovery/main.go`), so the chart's NFD subchart comes with it
+ * (condition `nfd.enabled,gfd.enabled`).
  * @internal
  */
 export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
@@ -76,7 +82,7 @@ export class NvidiaDevicePlugin extends HelmAddon implements NvidiaGpuSoftware {
   private constructor(scope: Construct, id: string) {
     super(scope, id, { releaseName: 'nvidia-device-plugin', chart: Charts.NVIDIA_DEVICE_PLUGIN });
     this.addValues(() => ({
-      gfd: { enabled: false },
+      gfd: { enabled: [...this.configs.values()].some((c) => (c as { sharing?: { mps?: unknown } }).sharing?.mps !== undefined) },
       config: {
         default: 'exclusive',
         map: Object.fromEntries([...this.configs.entries()].sort(byKey).map(([k, v]) => [k, JSON.stringify(v)])),
@@ -144,5 +150,5 @@ export class GpuOperator extends HelmAddon implements NvidiaGpuSoftware {
 /** The `Addons` construct of a cluster's addons stack, holding its add-on settings. @internal */
 export function addonsScope(cluster: ICluster): IConstruct {
   const stack = cluster.stacks.addons;
-  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings);
+  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings, cluster);
 }

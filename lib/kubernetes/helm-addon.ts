@@ -1,7 +1,10 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { Lazy } from 'cdktf';
+import { Annotations, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import type { HelmChartCoordinates } from './charts';
+import { compatibilityOf, describeRange, supportsMinor } from './compatibility';
+import { ConfigError } from '../core/errors';
+import type { ICluster } from '../platform/cluster';
 
 /**
  * One Helm release in a cluster's addons stack. Values are merged from every caller (for example
@@ -23,6 +26,7 @@ export class HelmAddon extends Construct {
     const settings = scope instanceof AddonsScope ? scope.settings[props.releaseName] : undefined;
     this.userValues = settings?.values ?? {};
     if (settings?.enabled === false) return;
+    if (scope instanceof AddonsScope && scope.cluster) checkCompatibility(this, props.releaseName, scope.cluster, props.chart);
     this.resource = new Release(this, 'Resource', {
       name: props.releaseName,
       repository: props.chart.repository,
@@ -71,9 +75,13 @@ export const KNOWN_ADDONS = [
   'kube-prometheus-stack', 'gpu-operator', 'metrics-server', 'aws-efa-k8s-device-plugin',
 ] as const;
 
-/** The `Addons` construct of a cluster's addons stack: holds the cluster's add-on settings. @internal */
+/**
+ * The `Addons` construct of a cluster's addons (or workloads) stack: holds the cluster's add-on
+ * settings, and the cluster whose Kubernetes version each chart is checked against.
+ * @internal
+ */
 export class AddonsScope extends Construct {
-  constructor(scope: Construct, id: string, public readonly settings: Record<string, AddonSettings>) {
+  constructor(scope: Construct, id: string, public readonly settings: Record<string, AddonSettings>, public readonly cluster?: ICluster) {
     super(scope, id);
   }
 }
@@ -89,4 +97,31 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Check a chart against the cluster's Kubernetes version with the compatibility table: a
+ * ConfigError (enforcement `error`) or a warning (`warning`) outside the component's range; an
+ * info naming the range when the cluster's version is not known. Charts not in the table (added
+ * with addHelmChart) are the user's to check.
+ */
+function checkCompatibility(addon: Construct, releaseName: string, cluster: ICluster, chart: HelmChartCoordinates): void {
+  const row = compatibilityOf(chart);
+  if (!row) return;
+  const range = describeRange(row);
+  const version = cluster.kubernetesVersion;
+  if (!version) {
+    if (row.minMinor !== undefined || row.maxMinor !== undefined) {
+      Annotations.of(addon).addInfo(`${row.component} needs Kubernetes ${range} (${row.source}); ${cluster.node.path} does not declare its version, so this is not checked: set ${cluster.kubernetesVersionField}`);
+    }
+    return;
+  }
+  if (supportsMinor(row, version.minor)) return;
+  const what = `${row.component} (chart ${chart.chart} ${chart.version}) supports Kubernetes ${range}`;
+  if (row.enforcement === 'error') {
+    const how = cluster.kubernetesVersionField === 'version' ? 'create the cluster with version: KubernetesVersion.of(...)' : 'upgrade the cluster and declare its kubernetesVersion';
+    throw new ConfigError(cluster.node.path, cluster.kubernetesVersionField, version.version,
+      `Kubernetes ${range}: ${what} (${row.source}), and a construct on this cluster installs it; ${how} in that range, or set addons: { "${releaseName}": { enabled: false } } if the cluster runs a compatible one already`);
+  }
+  Annotations.of(addon).addWarning(`${what}, not ${version.version} (${row.source}): untested there upstream`);
 }

@@ -5,7 +5,7 @@
  * limits, disruption). No provider imports: the same objects feed `kubernetes_manifest`, the
  * schema checks and a plain YAML export.
  *
- * Field names follow the CRDs shipped with Karpenter 1.14.1 (`shared/schemas/crds/karpenter`,
+ * Field names follow the CRDs shipped with Karpenter 1.14.1 (`vendor/schemas/kubernetes/crds/karpenter`,
  * byte-identical to the chart's `crds/`). CEL rules of those CRDs that a JSON schema check cannot
  * evaluate (restricted label domains, restricted tags) are enforced here instead.
  */

@@ -4,7 +4,7 @@
  * with the operators they need installed once per cluster.
  */
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { dependable, TerraformResource } from 'cdktf';
+import { Annotations, dependable, TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Keda } from './keda';
 import { KServe, withRestrictedWarnings } from './kserve';
@@ -17,6 +17,7 @@ import {
   allowEgress, allowIngressFromNamespaces, defaultDenyNetworkPolicy, namespaceObject, podDisruptionBudgetObject, restrictedContainerSecurityContext,
   serviceAccountObject,
 } from './objects';
+import { ConfigError } from '../core/errors';
 import { joinName } from '../core/naming';
 import { Annotations as WellKnown } from '../core/well-known';
 import type { ICluster, PermissionStatement } from '../platform/cluster';
@@ -175,22 +176,29 @@ export function realiseKServeEndpoint(s: KServeEndpointSpec): KServeEndpointReal
   let cache: Manifest | undefined;
   if (s.cache && localModel) {
     const group = localModel.nodeGroup(s.cache.poolName, s.nodeSelector, s.tolerations, s.storageUri, s.cache.sizeGiB);
-    // The download job runs in KServe's job namespace as its own service account (same read access).
+    // KServe v0.20.0 download Jobs run in its job namespace with no service account name, i.e. as
+    // that namespace's `default` account (localmodelnode/controller.go launchJob); credentials
+    // reach them only as the Secrets of the account the LocalModelCache names, which KServe
+    // injects (pkg/credentials CreateSecretVolumeAndEnv).
     const jobNs = ensureServingNamespace(cluster, LOCALMODEL_JOB_NAMESPACE, false);
-    const cacheSa = joinName([namespace === name ? name : `${namespace}-${name}`, 'cache'], 63);
-    let cacheSecret: string | undefined;
-    let cacheIrsa: string | undefined;
-    if (s.statements.length) {
+    const after: TerraformResource[] = [group.resource, jobNs];
+    let cacheSa: string | undefined;
+    if (s.statements.length && cluster.capabilities.workloadIdentity) {
+      localModel.grantDownloads(s.owner, LOCALMODEL_JOB_NAMESPACE, s.statements);
+    } else if (s.statements.length) {
+      cacheSa = joinName([namespace === name ? name : `${namespace}-${name}`, 'cache'], 63);
       const id = cluster.grantWorkload(s.owner, LOCALMODEL_JOB_NAMESPACE, cacheSa, s.statements);
-      cacheSecret = id.credentialsSecret;
-      cacheIrsa = id.roleArn && !cluster.capabilities.workloadIdentity ? id.roleArn : undefined;
+      if (!id.credentialsSecret) {
+        throw new ConfigError(s.owner.node.path, 'warmStart.cacheModel', true,
+          `credentials the model download can use: on ${cluster.node.path} the model's read access is role ${id.roleArn} of ${LOCALMODEL_JOB_NAMESPACE}/${cacheSa}, but KServe v0.20.0 runs download Jobs as ${LOCALMODEL_JOB_NAMESPACE}/default and passes only Secrets; use ExistingWorkloadIdentity.credentialsSecret(...) on the cluster or set cacheModel: false`);
+      }
+      const jobSa = emitManifest(scope, 'CacheServiceAccount', { ...serviceAccountObject(cacheSa, LOCALMODEL_JOB_NAMESPACE), secrets: [{ name: id.credentialsSecret }] }, labels);
+      jobSa.dependsOn = [dependable(jobNs)];
+      after.push(jobSa);
     }
-    const jobSa = serviceAccountObject(cacheSa, LOCALMODEL_JOB_NAMESPACE, { roleArn: cacheIrsa });
-    const jobSaManifest = emitManifest(scope, 'CacheServiceAccount', cacheSecret ? { ...jobSa, secrets: [{ name: cacheSecret }] } : jobSa, labels);
-    jobSaManifest.dependsOn = [dependable(jobNs)];
     cache = emitManifest(scope, 'LocalModelCache', localModelCacheObject(
       namespace === name ? name : joinName([namespace, name], 63), s.storageUri, s.cache.sizeGiB, [group.name], cacheSa), labels);
-    cache.dependsOn = [dependable(jobSaManifest), dependable(group.resource)];
+    cache.dependsOn = after.map((d) => dependable(d));
     kserveDeps(cache);
   }
 
@@ -226,10 +234,14 @@ export function realiseKServeEndpoint(s: KServeEndpointSpec): KServeEndpointReal
   kserveDeps(isvc, cache ? [cache] : []);
 
   const pods = { [KServeKeys.INFERENCE_SERVICE_LABEL]: name, [KServeKeys.COMPONENT_LABEL]: 'predictor' };
-  if (s.minReplicas >= 1) {
-    // Keep all but one replica through voluntary disruptions (drains, consolidation); a single
-    // replica is kept too: its node is not drained until another replica is ready elsewhere.
-    emit('PodDisruptionBudget', podDisruptionBudgetObject(name, namespace, pods, Math.max(1, s.minReplicas - 1)));
+  if (s.minReplicas >= 2) {
+    // Keep all but one replica through voluntary disruptions (drains, consolidation).
+    emit('PodDisruptionBudget', podDisruptionBudgetObject(name, namespace, pods, s.minReplicas - 1));
+  } else if (s.minReplicas === 1) {
+    // minAvailable 1 with one replica would forbid every eviction: node drains, Karpenter
+    // consolidation and cluster upgrades would wait forever (nothing starts a second replica
+    // because of an eviction). No budget: a drain restarts the replica elsewhere.
+    Annotations.of(s.owner).addInfo(`${namespace}/${name}: one replica, so no PodDisruptionBudget (minAvailable 1 would block every node drain); a drain restarts it elsewhere with a short outage: keep minReplicas ≥ 2 to serve through drains`);
   }
   if (s.downloadsModel) emit('ModelDownloadEgress', allowEgress(joinName([name, 'model-download'], 63), namespace, { [KServeKeys.INFERENCE_SERVICE_LABEL]: name }, [443]));
   if (s.clientNamespaces.length) {

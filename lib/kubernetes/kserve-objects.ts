@@ -1,6 +1,6 @@
 /**
  * Typed builders of the KServe, Knative and KEDA objects a serving endpoint emits. Pure functions:
- * JSON in, JSON out, validated in tests against the upstream CRDs in `../shared/schemas`
+ * JSON in, JSON out, validated in tests against the upstream CRDs in `vendor/schemas/kubernetes`
  * (KServe v0.20.0, Knative operator v1.23.0, KEDA v2.20.2).
  */
 import { Charts } from './charts';
@@ -46,7 +46,7 @@ interface TolerationLike { readonly key: string; readonly operator: string; read
 /**
  * The `KnativeServing` object (`operator.knative.dev/v1beta1`) the Knative operator turns into
  * Knative Serving: pinned version, Kourier ingress, and the features KServe needs to place pods on
- * GPU nodes and mount volumes (KServe `isvc-node-scheduling.md`; ../shared/data/addons.md).
+ * GPU nodes and mount volumes (KServe `isvc-node-scheduling.md`; vendor/data/addons.md).
  */
 export function knativeServingObject(): KubernetesObject {
   return {

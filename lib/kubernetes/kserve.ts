@@ -1,7 +1,7 @@
 /**
  * KServe and Knative on a cluster, installed once per cluster on first use.
  *
- * Order (../shared/data/addons.md, "Install order"): cert-manager, the Knative operator, the
+ * Order (vendor/data/addons.md, "Install order"): cert-manager, the Knative operator, the
  * `KnativeServing` object (Ready), then the KServe controller, its runtimes and LocalModel. The
  * `KnativeServing` object needs the operator's CRD, so it is a workload object; the KServe
  * controller must start after Knative Serving runs, so its releases follow the object in the
@@ -20,8 +20,10 @@ import { AddonsScope, HelmAddon } from './helm-addon';
 import { knativeServingObject, KNATIVE_SERVING_NAMESPACE, localModelNodeGroupObject } from './kserve-objects';
 import { emitManifest } from './manifest';
 import { namespaceObject } from './objects';
+import { ConfigError } from '../core/errors';
 import { byKey } from '../core/naming';
-import type { ICluster } from '../platform/cluster';
+import { KSERVE_LOCALMODEL_WORKER, NodeLabels } from '../core/well-known';
+import type { ICluster, PermissionStatement, WorkloadIdentity } from '../platform/cluster';
 
 /** Toleration in Kubernetes spelling. */
 interface TolerationLike { readonly key: string; readonly operator: string; readonly effect: string }
@@ -34,7 +36,7 @@ interface TolerationLike { readonly key: string; readonly operator: string; read
  */
 export function workloadsAddonsScope(cluster: ICluster): IConstruct {
   const stack = cluster.stacks.workloads;
-  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings);
+  return stack.node.tryFindChild('Addons') ?? new AddonsScope(stack, 'Addons', cluster.addonSettings, cluster);
 }
 
 /** Get-or-create a child of `scope`. */
@@ -42,7 +44,7 @@ function child<T extends IConstruct>(scope: IConstruct, id: string, make: (s: Co
   return (scope.node.tryFindChild(id) as T | undefined) ?? make(scope as Construct);
 }
 
-/** cert-manager v1.17.0 with its CRDs (KServe renders an Issuer and a Certificate). @internal */
+/** cert-manager v1.19.6 with its CRDs (KServe renders an Issuer and a Certificate). @internal */
 export class CertManager extends HelmAddon {
   public static of(cluster: ICluster): CertManager {
     return child(addonsScope(cluster), 'CertManager', (s) => new CertManager(s, 'CertManager'));
@@ -177,17 +179,21 @@ export class KServe extends HelmAddon {
 
 /**
  * KServe LocalModel controller and node agent (`kserve-localmodel-resources`), with one
- * LocalModelNodeGroup per GPU pool that caches models. The node agent runs on the pools' nodes:
- * it tolerates their taints and is placed by node affinity on any of them.
+ * LocalModelNodeGroup per GPU pool that caches models.
  *
- * Values spelling (`localmodel.nodeAgent.{nodeSelector,affinity,tolerations}`) follows the chart's
- * generated layout (`charts/kserve-localmodel-resources/templates/daemonset_*.yaml`, KServe v0.16+);
- * it was not read at tag v0.20.0.
+ * Values at v0.20.0 (vendor/charts/kserve-localmodel-resources/v0.20.0/values.yaml and the chart's
+ * `files/daemonset-patch.yaml`): the node agent DaemonSet takes
+ * `kserve.localmodelnode.controller.{nodeSelector,affinity,tolerations}`. Its base manifest
+ * (`files/resources.yaml`) selects `kserve/localmodel: worker` and the chart deep-merges the values
+ * into it, so that selector always stays: the pools that cache carry that label (GpuNodePool adds
+ * it to untainted pools), and node affinity keeps the agent on those pools. Download Jobs get no
+ * tolerations (localmodelnode/controller.go), so only untainted pools cache (see WarmStart).
  * @internal
  */
 export class KServeLocalModel extends HelmAddon {
   private readonly cluster: ICluster;
   private readonly pools = new Map<string, { nodeSelector: Record<string, string>; tolerations: TolerationLike[]; modelsGiB: Map<string, number> }>();
+  private downloadsGrantedBy?: string;
 
   constructor(scope: Construct, id: string, kserve: KServe, cluster: ICluster) {
     super(scope, id, { releaseName: 'kserve-localmodel', chart: Charts.KSERVE_LOCALMODEL, dependsOn: [kserve] });
@@ -196,24 +202,41 @@ export class KServeLocalModel extends HelmAddon {
       const pools = [...this.pools.values()];
       const tolerations = uniqueBy(pools.flatMap((p) => p.tolerations), (t) => `${t.key}/${t.operator}/${t.effect}`);
       return {
-        localmodel: {
-          nodeAgent: {
-            // Replaces the chart's default `kserve/localmodel: worker` selector (null deletes it).
-            nodeSelector: null,
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerms: pools.map((p) => ({
-                    matchExpressions: Object.entries(p.nodeSelector).sort(byKey).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
-                  })),
+        kserve: {
+          localmodelnode: {
+            controller: {
+              nodeSelector: { [NodeLabels.KSERVE_LOCALMODEL]: KSERVE_LOCALMODEL_WORKER },
+              affinity: {
+                nodeAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: pools.map((p) => ({
+                      matchExpressions: Object.entries(p.nodeSelector).sort(byKey).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
+                    })),
+                  },
                 },
               },
+              tolerations,
             },
-            tolerations,
           },
         },
       };
     });
+  }
+
+  /**
+   * The model read permissions of a cache's download Jobs. KServe v0.20.0 starts them without a
+   * service account name, so they run as the `default` service account of the job namespace:
+   * with EKS Pod Identity that account gets the role (one association per service account, so
+   * one cached endpoint with private model reads per cluster). Returns the identity.
+   */
+  public grantDownloads(owner: IConstruct, jobNamespace: string, statements: PermissionStatement[]): WorkloadIdentity {
+    const path = owner.node.path;
+    if (this.downloadsGrantedBy) {
+      throw new ConfigError(path, 'warmStart.cacheModel', true,
+        `one cached endpoint with private model reads per cluster (${this.downloadsGrantedBy} has it): KServe v0.20.0 LocalModel download Jobs all run as ${jobNamespace}/default, which can hold one role; set cacheModel: false on one of them`);
+    }
+    this.downloadsGrantedBy = path;
+    return this.cluster.grantWorkload(owner, jobNamespace, 'default', statements);
   }
 
   /**

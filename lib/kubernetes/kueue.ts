@@ -9,7 +9,7 @@ import { Layer } from '../platform/cluster';
 
 /**
  * Integrations of the Kueue v0.19.2 chart's default `Configuration` (kubernetes-sigs/kueue v0.19.2
- * `charts/kueue/values.yaml`, listed in ../shared/data/addons.md). An override of
+ * `charts/kueue/values.yaml`, listed in vendor/data/addons.md). An override of
  * `managerConfig.controllerManagerConfigYaml` replaces the whole document, so it must keep them.
  */
 export const KUEUE_DEFAULT_FRAMEWORKS = [

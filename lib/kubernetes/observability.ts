@@ -3,7 +3,7 @@
  * Operator (ServiceMonitor / PodMonitor, `monitoring.coreos.com/v1`), and KEDA Prometheus triggers
  * that turn GPU utilisation or queue depth into autoscaling signals for endpoints.
  *
- * Chart facts: ../shared/data/addons.md (dcgm-exporter 4.8.2 renders a ServiceMonitor by default
+ * Chart facts: vendor/data/addons.md (dcgm-exporter 4.8.2 renders a ServiceMonitor by default
  * without checking that the CRD exists, so the Prometheus Operator CRDs go first;
  * prometheus-operator-crds 31.0.0 ships Prometheus Operator v0.93.0, the CRDs our schemas hold).
  */

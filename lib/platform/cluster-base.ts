@@ -1,12 +1,14 @@
-import { TerraformStack } from 'cdktf';
+import { Aspects, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { AiPlatform } from './ai-platform';
 import { ClusterCapabilities, ClusterKind, ClusterStacks, ICluster, Layer, NodePoolRealisation, NodePoolSpec, PermissionStatement, WorkloadIdentity } from './cluster';
 import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 import { ConfigError } from '../core/errors';
+import type { KubernetesVersion } from '../core/kubernetes-version';
 import { validateDnsLabel } from '../core/naming';
 import { addonsScope, GpuStack } from '../kubernetes/gpu-addons';
 import { AddonSettings, HelmAddon, KNOWN_ADDONS } from '../kubernetes/helm-addon';
+import { NamespaceOrdering } from '../kubernetes/manifest';
 
 /** Common code of every cluster: its stacks (at the App root, named `<platform>-<cluster>-<layer>`) and scopes. */
 export abstract class ClusterBase extends Construct implements ICluster {
@@ -21,6 +23,8 @@ export abstract class ClusterBase extends Construct implements ICluster {
   public readonly platform: AiPlatform;
 
   public readonly addonSettings: Record<string, AddonSettings>;
+  public abstract readonly kubernetesVersion?: KubernetesVersion;
+  public abstract readonly kubernetesVersionField: string;
   public readonly gpuStack: GpuStack;
 
   protected constructor(
@@ -43,6 +47,8 @@ export abstract class ClusterBase extends Construct implements ICluster {
     const workloads = platform._createStack(stackName(Layer.WORKLOADS));
     if (infra) addons.addDependency(infra);
     workloads.addDependency(addons);
+    // Namespaced objects wait for their Namespace (same stack) at apply.
+    for (const stack of [addons, workloads]) Aspects.of(stack).add(new NamespaceOrdering());
     this.stacks = { infra, addons, workloads };
   }
 

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { KubernetesVersion } from '../core/kubernetes-version';
 import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
 
@@ -70,6 +71,14 @@ export interface ICluster extends IConstruct, IWorkloadIdentityBinder, INodePool
   readonly cloudRegion?: string;
   /** NVIDIA software for the GPU pools this program creates (device plugin or GPU Operator). */
   readonly gpuStack: GpuStack;
+  /**
+   * The cluster's Kubernetes minor, when known (EKS: its `version`; an existing cluster: its
+   * `kubernetesVersion`). Every add-on installed on the cluster is checked against the
+   * compatibility table (lib/kubernetes/compatibility.ts) with it.
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+  /** The prop that sets {@link kubernetesVersion} (named in compatibility errors). */
+  readonly kubernetesVersionField: string;
   /** Add-on settings by Helm release name (disable an add-on, override values). */
   readonly addonSettings: Record<string, AddonSettings>;
   /** Labels put on every Kubernetes object the platform emits. */

@@ -5,6 +5,7 @@ import { ClusterCapabilities, ClusterKind, iamStatements, NodePoolRealisation, N
 import { ClusterBase } from './cluster-base';
 import { readableTokens, refersOnlyTo } from './readable';
 import { ConfigError } from '../core/errors';
+import type { KubernetesVersion } from '../core/kubernetes-version';
 import { isAwsRegion, joinName, validateDnsLabel } from '../core/naming';
 import type { GpuStack } from '../kubernetes/gpu-addons';
 import type { AddonSettings } from '../kubernetes/helm-addon';
@@ -97,6 +98,15 @@ export interface ExistingClusterProps {
    * @default GpuStack.DEVICE_PLUGIN
    */
   readonly gpuStack?: GpuStack;
+  /**
+   * The cluster's Kubernetes minor (`kubectl version`: Server Version), e.g.
+   * `KubernetesVersion.of('1.34')`. Every add-on a construct installs on the cluster is checked
+   * against the compatibility table (lib/kubernetes/compatibility.ts): a component that cannot
+   * run on it (Knative Serving 1.23 below 1.34, ...) fails at synth, one that is only untested
+   * there warns.
+   * @default - not checked: each add-on says, as info, the Kubernetes versions it needs
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
 }
 
 /**
@@ -110,9 +120,12 @@ export class ExistingCluster extends ClusterBase {
   public readonly capabilities: ClusterCapabilities = { karpenter: false, managedNodeGroups: false, spot: false, workloadIdentity: false };
   public readonly workloadIdentity?: ExistingWorkloadIdentity;
   public readonly cloudRegion?: string;
+  public readonly kubernetesVersion?: KubernetesVersion;
+  public readonly kubernetesVersionField = 'kubernetesVersion';
 
   constructor(platform: AiPlatform, id: string, props: ExistingClusterProps = {}) {
     super(platform, id, false, props.addons, props.gpuStack);
+    this.kubernetesVersion = props.kubernetesVersion;
     const path = this.node.path;
     validateDnsLabel(id, path, 'id');
     this.clusterName = validateDnsLabel(props.clusterName ?? id, path, 'clusterName');

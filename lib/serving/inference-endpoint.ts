@@ -171,7 +171,7 @@ const ONE_HOUR = Duration.hours(1);
  * triggers). Either way: its own namespace (Pod Security `baseline` enforced, `restricted` warned,
  * default-deny networking with ingress only from the serving gateway), a service account bound
  * through workload identity to read exactly the model's S3 prefix, containers without privilege
- * escalation, a PodDisruptionBudget when it keeps replicas.
+ * escalation, a PodDisruptionBudget (all but one replica) when it keeps at least two replicas.
  *
  * With `ServingTarget.sagemakerServerless(...)` or `.sagemakerAsync(...)` it is a SageMaker
  * endpoint instead, in the cluster's cloud stack (or the platform's AWS stack of a region).
@@ -469,17 +469,28 @@ export class ServerlessInferenceEndpoint extends Construct implements IInference
         throw new ConfigError(path, 'warmStart.initialScale', ws.initialScale, 'nothing in Standard mode (a Deployment starts at minReplicas); initial scale is a Knative setting');
       }
       const cacheable = ([ModelSourceKinds.S3, ModelSourceKinds.HUGGING_FACE, ModelSourceKinds.URI] as string[]).includes(props.model.kind);
+      // KServe v0.20.0 LocalModel download Jobs carry only a `kubernetes.io/hostname` node selector:
+      // no tolerations, no service account (pkg/controller/v1alpha1/localmodelnode/controller.go,
+      // launchJob). They never schedule on nodes with NoSchedule / NoExecute taints.
+      const blockingTaints = (pool?.tolerations ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+      const taintNames = blockingTaints.map((t) => `${t.key}:${t.effect}`).join(', ');
       if (ws?.cacheModel === true) {
         if (!pool) throw new ConfigError(path, 'warmStart.cacheModel', true, 'a pool: the model is cached on the local disks of the pool\'s nodes');
         if (!cacheable) throw new ConfigError(path, 'warmStart.cacheModel', true, `a model the cache can fetch (S3, Hugging Face or a URI), not ${props.model.kind}: PVC and OCI models are already on a volume or an image`);
         if (props.model.sizeGiB === undefined) throw new ConfigError(path, 'model.sizeGiB', undefined, 'the model size (ModelSource options sizeGiB): a LocalModelCache reserves it on every node');
         if (props.previousModel) throw new ConfigError(path, 'warmStart.cacheModel', true, 'no cache during a canary (the cache holds one version; set cacheModel: false until the canary ends)');
       }
+      if (ws?.cacheModel === true && pool && blockingTaints.length) {
+        throw new ConfigError(path, 'warmStart.cacheModel', true,
+          `a pool without NoSchedule/NoExecute taints: pool ${pool.poolName} has ${taintNames}, and KServe v0.20.0 LocalModel download Jobs have no tolerations (localmodelnode/controller.go launchJob), so the cache would never fill; set cacheModel: false (image pre-pull and keep-warm still apply) or serve from a pool created with acceleratorTaint: false`);
+      }
       const cacheModel = ws !== undefined && !!pool && cacheable && props.model.sizeGiB !== undefined && !props.previousModel
-        && (ws.cacheModel ?? true);
+        && blockingTaints.length === 0 && (ws.cacheModel ?? true);
       if (ws && pool && ws.cacheModel === undefined && !cacheModel) {
         const why = props.model.sizeGiB === undefined ? 'the model size is unknown (set sizeGiB)'
-          : props.previousModel ? 'a canary is running (the cache holds one version)' : `a ${props.model.kind} model is not cached`;
+          : props.previousModel ? 'a canary is running (the cache holds one version)'
+            : !cacheable ? `a ${props.model.kind} model is not cached`
+              : `pool ${pool.poolName} has taints (${taintNames}) that KServe v0.20.0 LocalModel download Jobs do not tolerate`;
         Annotations.of(this).addInfo(`warm start without a model cache: ${why}`);
       }
       if (ws?.prePullImage === true && (!pool || !props.runtime.image)) {

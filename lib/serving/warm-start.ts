@@ -23,7 +23,15 @@ export interface WarmStartOptions {
    * instead of downloading them. Needs the model's `sizeGiB`, a GPU pool and a model the cache
    * can fetch (S3, Hugging Face, URI). The cache only survives while nodes do: on a pool that
    * scales to zero, a new node downloads again.
-   * @default true when the endpoint runs on a pool
+   *
+   * Only on pools without NoSchedule/NoExecute taints (GpuNodePool `acceleratorTaint: false`):
+   * KServe v0.20.0 starts its download Jobs with no tolerations and as the `default` service
+   * account of its job namespace (localmodelnode/controller.go), so they never run on tainted GPU
+   * nodes. Their nodes carry the label `kserve/localmodel=worker`, which the node agent DaemonSet
+   * of the chart always selects (label existing nodes yourself). On an EKS cluster the model's
+   * read permissions go to that `default` service account (one cached endpoint with private model
+   * reads per cluster).
+   * @default true when the endpoint runs on a pool without NoSchedule/NoExecute taints
    */
   readonly cacheModel?: boolean;
   /**

@@ -1,4 +1,5 @@
-import { Annotations, TerraformStack } from 'cdktf';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Annotations, dependable, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { envFromField, envVar, queueDrainScaledJob, restrictedPodSecurityContext, roleBindingObject, roleObject, RbacRule } from './k8s-objects';
 import type { PipelinePlan, TrainingPipeline, TrainingPipelineProps } from './pipeline';
@@ -17,7 +18,7 @@ import { ConfigError } from '../core/errors';
 import { joinName, validateDnsLabel } from '../core/naming';
 import { parseS3Uri } from '../core/s3-uri';
 import { Annotations as K8sAnnotations, Labels, ResourceNames } from '../core/well-known';
-import { ArgoWorkflows, cronWorkflowObject, workflowTemplateObject } from '../kubernetes/argo';
+import { ArgoWorkflows, cronWorkflowObject, executorTokenSecretObject, workflowTemplateObject } from '../kubernetes/argo';
 import { gangJobSetObject, JOB_COMPLETION_INDEX_ANNOTATION, JobSetAddon, JobSetPodLabels } from '../kubernetes/jobset';
 import { Keda } from '../kubernetes/keda';
 import { Kueue, localQueueObject, workloadPriorityClassObject } from '../kubernetes/kueue';
@@ -29,10 +30,12 @@ import { ClusterKind, ICluster, Layer, PermissionStatement, WorkloadIdentity } f
 export const PIPELINE_LABEL = 'cdktf-ai-infra/pipeline';
 /** Label on the pods of a pipeline's stage. */
 export const STAGE_LABEL = 'cdktf-ai-infra/stage';
+/** Label on a run's JobSet and its pods: the workflow's name. */
+export const RUN_LABEL = 'cdktf-ai-infra/run';
 /** UID the helper containers (AWS CLI, kubectl, Python) run as: `nobody`. */
 export const TOOL_UID = 65534;
 /** Names of the built-in templates; stages cannot take them. */
-const RESERVED = ['pipeline', 'gate', 'publish-model', 'roll-endpoint'];
+const RESERVED = ['pipeline', 'gate', 'publish-model', 'roll-endpoint', 'on-exit', 'delete-gang'];
 const REPLICATED_JOB = 'workers';
 const RENDEZVOUS_PORT = 29500;
 
@@ -128,27 +131,48 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
     launcher: `${name}-launcher`,
     trainer: `${name}-trainer`,
     promoter: `${name}-promoter`,
+    roller: `${name}-roller`,
     trigger: `${name}-trigger`,
   };
   const identities: Record<string, WorkloadIdentity | undefined> = {};
+  const accounts: Partial<Record<keyof typeof sa, Manifest>> = {};
   const bind = (key: keyof typeof sa, statements: PermissionStatement[]) => {
     identities[key] = statements.length ? cluster.grantWorkload(p, ns, sa[key], statements) : undefined;
-    emit(`ServiceAccount-${key}`, serviceAccountObject(sa[key], ns, {
+    accounts[key] = emit(`ServiceAccount-${key}`, serviceAccountObject(sa[key], ns, {
       roleArn: cluster.kind === ClusterKind.EXISTING ? identities[key]?.roleArn : undefined,
     }));
   };
-  bind('executor', []);
-  bind('launcher', []);
-  bind('steps', s3Statements([dataGrant, artifactsGrant]));
-  bind('trainer', s3Statements([dataGrant, artifactsGrant, ...ckptGrant]));
-
   const taskResults: RbacRule = { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] };
   const role = (id: string, roleName: string, rules: RbacRule[], subjects: string[], inNamespace = ns) => {
     emit(`Role-${id}`, roleObject(roleName, inNamespace, rules));
     emit(`RoleBinding-${id}`, roleBindingObject(roleName, inNamespace, roleName, subjects.map((s) => ({ name: s, namespace: ns }))));
   };
-  role('executor', `${name}-executor`, [taskResults], [sa.executor, sa.launcher, sa.promoter]);
-  role('launcher', `${name}-launcher`, [{ apiGroups: ['jobset.x-k8s.io'], resources: ['jobsets'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] }], [sa.launcher]);
+  // Argo executors (the init and wait containers of every workflow pod, and the `argoexec resource`
+  // main container of resource templates) use the token of the executor service account, mounted
+  // from the Secret `<sa>.service-account-token` (Argo v4.0.6 workflowpod.go setupServiceAccount,
+  // newExecContainer; operator.go executeResource). Each executor account gets its token Secret
+  // (created after the account) and the RBAC of what its steps do:
+  // - `executor`: every container step (writes its task results only);
+  // - `launcher`: the train step (creates the run's JobSet and polls it to a terminal state);
+  // - `roller`: the roll-endpoint steps (merge-patch of one InferenceService).
+  const executors: Array<keyof typeof sa> = [];
+  const executor = (key: keyof typeof sa) => {
+    bind(key, []);
+    const secret = emit(`ExecutorToken-${key}`, executorTokenSecretObject(sa[key], ns));
+    secret.dependsOn = [dependable(accounts[key]!)];
+    executors.push(key);
+  };
+  executor('executor');
+  executor('launcher');
+  bind('steps', s3Statements([dataGrant, artifactsGrant]));
+  bind('trainer', s3Statements([dataGrant, artifactsGrant, ...ckptGrant]));
+  // `setOwnerReference` makes the workflow the JobSet's controller owner (blockOwnerDeletion), which
+  // clusters with the OwnerReferencesPermissionEnforcement admission plugin allow only to a
+  // creator that may update the owner's finalizers.
+  role('launcher', `${name}-launcher`, [
+    { apiGroups: ['jobset.x-k8s.io'], resources: ['jobsets'], verbs: ['create', 'get', 'list', 'delete'] },
+    { apiGroups: ['argoproj.io'], resources: ['workflows/finalizers'], verbs: ['update'] },
+  ], [sa.launcher]);
 
   emit('DefaultDeny', defaultDenyNetworkPolicy(ns));
   emit('AllowEgress', allowEgress(`${name}-egress`, ns, labels));
@@ -223,6 +247,15 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
     envVar('WORLD_SIZE', String(gang)),
     envVar('MASTER_ADDR', `$(JOBSET_NAME)-${REPLICATED_JOB}-0-0.$(JOBSET_NAME)`),
     envVar('MASTER_PORT', String(RENDEZVOUS_PORT)),
+    // torchrun reads its flags from PET_<FLAG> (pytorch torch/distributed/argparse_util.py `env`):
+    // without them every worker would start a one-node job of its own. The first pod of the gang
+    // is the rendezvous host: JobSet v0.12.0 names pods <jobset>-<job>-<jobIndex>-<podIndex> under
+    // the subdomain <jobset> (pkg/controllers/jobset_controller.go GetSubdomain).
+    envVar('PET_NNODES', String(train.workers)),
+    envVar('PET_NPROC_PER_NODE', String(train.gpusPerWorker)),
+    envFromField('PET_NODE_RANK', `metadata.annotations['${JOB_COMPLETION_INDEX_ANNOTATION}']`),
+    envVar('PET_MASTER_ADDR', '$(MASTER_ADDR)'),
+    envVar('PET_MASTER_PORT', String(RENDEZVOUS_PORT)),
     ...(checkpointDir ? [envVar('CHECKPOINT_DIR', checkpointDir), envVar('RESUME_FROM_CHECKPOINT', 'latest')] : []),
     ...(ckpt?.interval ? [envVar('CHECKPOINT_INTERVAL_SECONDS', String(Math.max(1, Math.round(ckpt.interval.toSeconds()))))] : []),
   ];
@@ -233,7 +266,7 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
     mounts.push({ name: 'checkpoints', mountPath: ckpt.mountPath });
   }
   const grace = train.options.terminationGracePeriod ?? Duration.seconds(120);
-  const podLabels = { ...labels, [STAGE_LABEL]: train.name, 'cdktf-ai-infra/run': '{{workflow.name}}' };
+  const podLabels = { ...labels, [STAGE_LABEL]: train.name, [RUN_LABEL]: '{{workflow.name}}' };
   const jobSet = gangJobSetObject({
     name: '{{workflow.name}}',
     generateName: true,
@@ -279,7 +312,8 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
       templates.push({
         name: s.name,
         serviceAccountName: sa.launcher,
-        automountServiceAccountToken: true,
+        automountServiceAccountToken: false,
+        executor: { serviceAccountName: sa.launcher },
         activeDeadlineSeconds: deadline(train.options.maxWait ?? Duration.seconds(train.maxRuntime.toSeconds() * 2)),
         resource: {
           action: 'create',
@@ -366,21 +400,27 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
       // Roll the InferenceService here: a merge patch of its model URI and canary, by a role that
       // may get and patch only that InferenceService.
       inCluster++;
+      if (inCluster === 1) executor('roller');
       const suffix = inCluster === 1 ? '' : `-${inCluster}`;
       const step = `roll-endpoint${suffix}`;
       const isvc = tp.inferenceServiceName!;
       const isvcNs = tp.namespace!;
       tp._acceptModelRollouts?.(); // the next terraform apply keeps what this step rolls
-      role(`promote${suffix}`, `${name}-promote${suffix}`, [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: [isvc], verbs: ['get', 'patch'] }], [sa.promoter], isvcNs);
+      role(`promote${suffix}`, `${name}-promote${suffix}`, [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: [isvc], verbs: ['get', 'patch'] }], [sa.roller], isvcNs);
+      // A resource template: `argoexec resource patch` runs with the roller's token (Argo ignores a
+      // template's `automountServiceAccountToken: true`, so a kubectl container would have none).
       templates.push({
         name: step,
-        serviceAccountName: sa.promoter,
-        automountServiceAccountToken: true,
+        serviceAccountName: sa.roller,
+        automountServiceAccountToken: false,
+        executor: { serviceAccountName: sa.roller },
         metadata: { labels: { [STAGE_LABEL]: step } },
         inputs: { parameters: [{ name: 'version-uri' }] },
-        container: tool(plan.images.kubectl, 'main', ['kubectl'], [], undefined, {
-          args: ['patch', 'inferenceservice', isvc, '--namespace', isvcNs, '--type', 'merge', '--patch', kservePatch(tp.canaryPercent, '{{inputs.parameters.version-uri}}')],
-        }),
+        resource: {
+          action: 'patch',
+          mergeStrategy: 'merge',
+          manifest: JSON.stringify(kservePatchObject(isvc, isvcNs, tp.canaryPercent, '{{inputs.parameters.version-uri}}')),
+        },
       });
       tasks.push({
         name: step,
@@ -389,12 +429,32 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
         arguments: { parameters: [{ name: 'version-uri', value: '{{tasks.publish-model.outputs.parameters.version-uri}}' }] },
       });
     }
-  } else {
-    bind('promoter', []);
   }
+
+  role('executor', `${name}-executor`, [taskResults], executors.map((k) => sa[k]));
+
+  // Exit handler: a run that fails, errors or times out deletes its JobSet (and so frees its GPU
+  // nodes) instead of leaving it to the 14-day TTL of the failed workflow. `argoexec resource
+  // delete` with a label selector and no manifest (Argo v4.0.6 examples/resource-delete-with-flags.yaml;
+  // workflow/executor/resource.go adds --ignore-not-found), run by the launcher (list + delete).
+  templates.push({
+    name: 'on-exit',
+    steps: [[{ name: 'delete-gang', template: 'delete-gang', when: '{{workflow.status}} != Succeeded' }]],
+  }, {
+    name: 'delete-gang',
+    serviceAccountName: sa.launcher,
+    automountServiceAccountToken: false,
+    executor: { serviceAccountName: sa.launcher },
+    metadata: { labels: { [STAGE_LABEL]: 'delete-gang' } },
+    resource: {
+      action: 'delete',
+      flags: ['jobsets.jobset.x-k8s.io', '--namespace', ns, '--selector', `${RUN_LABEL}={{workflow.name}}`],
+    },
+  });
 
   const resource = emit('WorkflowTemplate', workflowTemplateObject(name, ns, {
     entrypoint: 'pipeline',
+    onExit: 'on-exit',
     serviceAccountName: sa.steps,
     automountServiceAccountToken: false,
     executor: { serviceAccountName: sa.executor },
@@ -425,6 +485,19 @@ export function realiseOnKubernetes(p: TrainingPipeline, cluster: ICluster, plan
     Annotations.of(p).addInfo(`${name}: create the credentials secret in namespace ${ns} before the first run (its pods read AWS credentials from it)`);
   }
   return { resource, namespace: ns, artifactsUri: artifacts.uri };
+}
+
+/**
+ * The InferenceService merge patch of a roll step as an object `kubectl patch -f` identifies
+ * (Argo's resource `patch` action: `kubectl patch --type merge --patch-file <m> -f <m>`).
+ */
+export function kservePatchObject(name: string, namespace: string, canaryPercent: number, modelUri: string): Record<string, unknown> {
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name, namespace },
+    ...JSON.parse(kservePatch(canaryPercent, modelUri)),
+  };
 }
 
 /** The InferenceService merge patch: new model URI, traffic share of the new revision. */

@@ -292,7 +292,10 @@ export class TrainingStage {
   /**
    * Training: `workers` pods × `gpusPerWorker` accelerators, gang-scheduled through Kueue as a
    * JobSet on Kubernetes, a training job with `workers` instances on SageMaker. Writes the model
-   * under `MODEL_URI`, checkpoints under `CHECKPOINT_DIR`.
+   * under `MODEL_URI`, checkpoints under `CHECKPOINT_DIR`. On Kubernetes each worker also gets
+   * torchrun's settings as `PET_NNODES`, `PET_NPROC_PER_NODE`, `PET_NODE_RANK`, `PET_MASTER_ADDR`,
+   * `PET_MASTER_PORT` (so a bare `torchrun train.py` joins the gang) and the same values as
+   * `NNODES`, `NPROC_PER_NODE`, `NODE_RANK`, `MASTER_ADDR`, `MASTER_PORT`, `WORLD_SIZE`.
    */
   public static train(name: string, options: TrainStageOptions): TrainingStage {
     return new TrainingStage(StageKinds.TRAIN, name, options);

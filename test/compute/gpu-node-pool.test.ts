@@ -186,6 +186,15 @@ describe('GpuNodePool: what a managed node group pool installs in the addons sta
     expect(JSON.parse(values.config.map['time-slicing-4']).sharing.timeSlicing.resources).toEqual([{ name: 'nvidia.com/gpu', replicas: 4 }]);
   });
 
+  test('GPU feature discovery stays off without MPS; an MPS pool turns it on (the MPS control daemon needs its nvidia.com/mps.capable label)', () => {
+    expect(releases['nvidia-device-plugin'].values.gfd).toEqual({ enabled: false });
+    const cluster = newCluster();
+    new GpuNodePool(cluster, 'l4', { accelerator: Accelerator.NVIDIA_L4, maxNodes: 2, sharing: GpuSharing.mps(4) });
+    const values = helmReleases(synthApp(App.of(cluster)).stack('acme-prod-addons'))['nvidia-device-plugin'].values;
+    expect(values.gfd).toEqual({ enabled: true });
+    expect(JSON.parse(values.config.map['mps-4']).sharing.mps.resources).toEqual([{ name: 'nvidia.com/gpu', replicas: 4 }]);
+  });
+
   test('one Cluster Autoscaler release for the cluster version, preferring the spot group over its fallback', () => {
     const { release, values } = releases['cluster-autoscaler'];
     // Kubernetes 1.35 (the default): chart 9.59.0, Cluster Autoscaler 1.35.0.

@@ -6,7 +6,7 @@
 import {
   bucketProtections, cleanUp, envOf, jobSetOf, objectOf, projection, PROTECTED_BUCKET, reportFiles, stackOf, synthExample,
 } from './support';
-import { onlyResource, resourcesOf, Synthesized } from '../support/synth';
+import { kubernetesObjects, onlyResource, resourcesOf, Synthesized } from '../support/synth';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -62,7 +62,6 @@ test('serving: the recs InferenceService scales to zero in Knative mode on the t
     'autoscaling.knative.dev/initial-scale': '0',
     'autoscaling.knative.dev/scale-down-delay': '10m',
     'cdktf-ai-infra/model-size-gib': '4',
-    'cdktf-ai-infra/warm-start': 'local-model-cache',
     'cdktf-ai-infra/declared-storage-uri': 's3://acme-ml-models/recs/current/',
     'serving.knative.dev/progress-deadline': '10m',
   });
@@ -78,8 +77,9 @@ test('serving: the recs InferenceService scales to zero in Knative mode on the t
   const isvcResource = Object.values<any>(resourcesOf(workloads, 'kubernetes_manifest')).find((r) => r.manifest.kind === 'InferenceService');
   expect(isvcResource.field_manager).toEqual({ force_conflicts: true });
   expect(p.model.resources.limits['nvidia.com/gpu']).toBe('1');
-  // Warm start: the model cached on the pool's nodes, Triton's image pre-pulled.
-  expect(objectOf(synth, 'LocalModelCache', 'recs').spec).toMatchObject({ sourceModelUri: 's3://acme-ml-models/recs/current/', modelSize: '4Gi', nodeGroups: ['l4-shared'] });
+  // Warm start: Triton's image pre-pulled. No node-local model cache: the L4 nodes are tainted and
+  // KServe v0.20.0 LocalModel download Jobs carry no tolerations (localmodelnode/controller.go).
+  expect(kubernetesObjects(synth).filter((o) => ['LocalModelCache', 'LocalModelNodeGroup'].includes(o.manifest.kind))).toEqual([]);
   expect(objectOf(synth, 'DaemonSet', 'recs-image-pre-pull', 'recs').spec.template.spec.nodeSelector).toEqual({ 'cdktf-ai-infra/pool': 'l4-shared' });
 });
 

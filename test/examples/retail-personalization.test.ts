@@ -97,7 +97,8 @@ test('home-recs: Knative scale to zero on the shared L4 pool, a 30 s window for 
   expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'LocalModelCache')).toEqual([]);
   // Promotion patches the model and keeps the canary share.
   const roll = objectOf(synth, 'WorkflowTemplate', 'two-tower', 'two-tower').spec.templates.find((t: any) => t.name === 'roll-endpoint');
-  expect(roll.container.args.at(-1)).toBe('{"spec":{"predictor":{"canaryTrafficPercent":10,"model":{"storageUri":"{{inputs.parameters.version-uri}}"}}}}');
+  expect(roll.resource).toMatchObject({ action: 'patch', mergeStrategy: 'merge' });
+  expect(JSON.parse(roll.resource.manifest).spec).toEqual({ predictor: { canaryTrafficPercent: 10, model: { storageUri: '{{inputs.parameters.version-uri}}' } } });
 });
 
 test('session-ranker endpoint: CPU only, scales to zero on requests per second', () => {

@@ -71,7 +71,7 @@ describe('AIP-AI-002: KEDA ScaledJobs on spot', () => {
 describe('AIP-AI-003: the endpoint marks its model size, so the rule judges it', () => {
   test('a 20 GiB scale-to-zero model without a warm start warns; with one (a LocalModelCache) it passes', () => {
     const f = fixture();
-    const l4 = f.pool('l4', { minNodes: 0 });
+    const l4 = f.pool('l4', { minNodes: 0, acceleratorTaint: false }); // untainted: KServe v0.20.0 caches only there
     const llm = (id: string, warmStart?: WarmStart) => new ServerlessInferenceEndpoint(f.cluster, id, {
       pool: l4, model: ModelSource.s3(`s3://acme-models/${id}/`, { sizeGiB: 20 }), runtime: ServingRuntime.VLLM, minReplicas: 0, maxReplicas: 2, warmStart,
     });

@@ -1,10 +1,11 @@
 import { App } from 'cdktf';
-import { manifestResource, messages, objectOf } from './support';
+import { expectConfigError, manifestResource, messages, objectOf } from './support';
 import type { EksCluster } from '../../lib/aws/eks-cluster';
 import { GpuNodePool } from '../../lib/compute/gpu-node-pool';
 import { Accelerator } from '../../lib/core/accelerator';
 import { Duration } from '../../lib/core/duration';
 import { GpuSharing } from '../../lib/core/gpu-sharing';
+import { KubernetesVersion } from '../../lib/core/kubernetes-version';
 import { AiPlatform } from '../../lib/platform/ai-platform';
 import { ExistingWorkloadIdentity } from '../../lib/platform/existing-cluster';
 import { DeploymentMode, ModelSource, ServerlessInferenceEndpoint, ServingRuntime, WarmStart } from '../../lib/serving';
@@ -78,7 +79,9 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
 
   test('every Kubernetes object validates against the Kubernetes 1.35, KServe, Knative and KEDA schemas', () => {
     const objects = kubernetesObjects(synth);
-    expect(objects.map((o) => o.manifest.kind)).toEqual(expect.arrayContaining(['InferenceService', 'ServingRuntime', 'LocalModelCache', 'LocalModelNodeGroup', 'NetworkPolicy', 'KnativeServing', 'Namespace', 'ServiceAccount', 'DaemonSet']));
+    expect(objects.map((o) => o.manifest.kind)).toEqual(expect.arrayContaining(['InferenceService', 'ServingRuntime', 'NetworkPolicy', 'KnativeServing', 'Namespace', 'ServiceAccount', 'DaemonSet']));
+    // The pool is tainted: KServe v0.20.0 download Jobs cannot run there, so nothing is cached.
+    expect(objects.filter((o) => ['LocalModelCache', 'LocalModelNodeGroup'].includes(o.manifest.kind))).toEqual([]);
     const errors = objects.flatMap((o) => defaultRegistry().validate(o.manifest).map((e) => `${o.id}: ${e}`));
     expect(errors).toEqual([]);
     expect(new Set(objects.map((o) => o.stack))).toEqual(new Set(['acme-prod-workloads']));
@@ -94,7 +97,6 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
       'serving.knative.dev/progress-deadline': '10m',
       // What the policy checks read (AIP-AI-003): the model size, and the warm start configured.
       'cdktf-ai-infra/model-size-gib': '4',
-      'cdktf-ai-infra/warm-start': 'local-model-cache',
     });
     const p = isvc.spec.predictor;
     expect(p).toMatchObject({ minReplicas: 0, maxReplicas: 20, scaleMetric: 'concurrency', scaleTarget: 8, serviceAccountName: 'recs-model-reader' });
@@ -164,8 +166,9 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
     expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.namespace === 'llm' && o.manifest.metadata.name === 'default-deny')).toHaveLength(1);
   });
 
-  test('no PodDisruptionBudget for endpoints that scale to zero (only for ranker, which keeps one)', () => {
-    expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'PodDisruptionBudget').map((o) => o.manifest.metadata.name)).toEqual(['ranker']);
+  test('no PodDisruptionBudget for endpoints that scale to zero, nor for ranker\'s single replica (minAvailable 1 would block every drain)', () => {
+    expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'PodDisruptionBudget').map((o) => o.manifest.metadata.name)).toEqual([]);
+    expect(messages(ranker, 'info')).toEqual(expect.arrayContaining([expect.stringMatching(/ranker\/ranker: one replica, so no PodDisruptionBudget/)]));
   });
 
   test('service account: no token automount, no IRSA annotation (EKS Pod Identity), least-privilege read of the model prefix', () => {
@@ -182,27 +185,17 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
     expect(Object.values<any>(resourcesOf(infra, 'aws_eks_pod_identity_association')).find((a) => a.namespace === 'llm' && a.service_account === 'chat-model-reader')).toBeUndefined();
   });
 
-  test('warm start: LocalModelCache on the pool\'s LocalModelNodeGroup, its download job with the same read access, image pre-pull', () => {
-    const cache = objectOf(synth, 'LocalModelCache', 'recs');
-    expect(cache.spec).toEqual({ sourceModelUri: 's3://acme-models/recs/', modelSize: '4Gi', nodeGroups: ['l4'], serviceAccountName: 'recs-cache' });
-    const group = objectOf(synth, 'LocalModelNodeGroup', 'l4');
-    expect(group.spec.storageLimit).toBe('10Gi');
-    expect(group.spec.persistentVolumeSpec.local).toEqual({ path: '/models' });
-    expect(group.spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'cdktf-ai-infra/pool', operator: 'In', values: ['l4'] }] },
-    ]);
-    expect(objectOf(synth, 'ServiceAccount', 'recs-cache', 'kserve-localmodel-jobs').automountServiceAccountToken).toBe(false);
-    expect(policyOf(infra, 'recs/Identity-kserve-localmodel-jobs-recs-cache')).toEqual(policyOf(infra, 'recs/Identity-recs-recs-model-reader'));
+  test('warm start on a tainted pool: no model cache (KServe v0.20.0 download Jobs have no tolerations), said as info; image pre-pull', () => {
+    expect(messages(recs, 'info')).toEqual(expect.arrayContaining([expect.stringMatching(/warm start without a model cache: pool l4 has taints \(nvidia\.com\/gpu:NoSchedule\)/)]));
     const pull = objectOf(synth, 'DaemonSet', 'recs-image-pre-pull', 'recs');
     const pod = pull.spec.template.spec;
     expect(pod.initContainers[0]).toMatchObject({ image: 'nvcr.io/nvidia/tritonserver:26.06-py3', command: ['sh', '-c', 'exit 0'] });
     expect(pod.containers[0].image).toBe('registry.k8s.io/pause:3.10');
     expect(pod.nodeSelector).toEqual({ 'cdktf-ai-infra/pool': 'l4' });
     expect(pod.automountServiceAccountToken).toBe(false);
-    // The InferenceService waits for its cache and runtime.
+    // The InferenceService waits for its runtime and namespace.
     const isvc = manifestResource(synth, 'InferenceService', 'recs').resource;
     expect(isvc.depends_on).toEqual(expect.arrayContaining([
-      `kubernetes_manifest.${manifestResource(synth, 'LocalModelCache', 'recs').id}`,
       `kubernetes_manifest.${manifestResource(synth, 'ServingRuntime', 'recs-triton').id}`,
       `kubernetes_manifest.${manifestResource(synth, 'Namespace', 'recs').id}`,
     ]));
@@ -210,34 +203,19 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
 
   test('add-ons: CRD charts and the Knative operator in the addons stack; KnativeServing, then the KServe controller, in the workloads stack', () => {
     const a = releases(addons);
-    expect(a['cert-manager']).toMatchObject({ chart: 'cert-manager', version: 'v1.17.0', repository: 'https://charts.jetstack.io', values: { crds: { enabled: true } } });
+    expect(a['cert-manager']).toMatchObject({ chart: 'cert-manager', version: 'v1.19.6', repository: 'https://charts.jetstack.io', values: { crds: { enabled: true } } });
     expect(a['kserve-crd']).toMatchObject({ chart: 'kserve-crd', version: 'v0.20.0', repository: 'oci://ghcr.io/kserve/charts' });
-    expect(a['kserve-localmodel-crd']).toMatchObject({ chart: 'kserve-localmodel-crd', version: 'v0.20.0' });
+    expect(a['kserve-localmodel-crd']).toBeUndefined();
     expect(a['knative-operator']).toMatchObject({ chart: 'knative-operator', version: 'v1.23.0', namespace: 'knative-operator' });
     const w = releases(workloads);
-    expect(Object.keys(w).sort()).toEqual(['kserve', 'kserve-localmodel']);
+    expect(Object.keys(w).sort()).toEqual(['kserve']);
     const knative = manifestResource(synth, 'KnativeServing', 'knative-serving');
     expect(w.kserve).toMatchObject({ chart: 'kserve-resources', version: 'v0.20.0', namespace: 'kserve' });
     expect(w.kserve.depends_on).toEqual([`kubernetes_manifest.${knative.id}`]);
     expect(w.kserve.values).toEqual({
       kserve: {
         controller: { deploymentMode: 'Knative', gateway: { disableIstioVirtualHost: true, disableIngressCreation: true } },
-        localmodel: { enabled: true },
       },
-    });
-    expect(w['kserve-localmodel'].depends_on).toEqual([`helm_release.${w.kserve.id}`]);
-    expect(w['kserve-localmodel'].values.localmodel.nodeAgent).toEqual({
-      nodeSelector: null,
-      affinity: {
-        nodeAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [
-              { matchExpressions: [{ key: 'cdktf-ai-infra/pool', operator: 'In', values: ['l4'] }] },
-            ],
-          },
-        },
-      },
-      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
     });
     // No KEDA: every endpoint here is in Knative mode.
     expect(a.keda).toBeUndefined();
@@ -278,7 +256,6 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::acme-models'], Condition: { StringLike: { 's3:prefix': ['ranker/v8/*'] } } },
     ]);
     expect(ranker.promotion.canaryPercent).toBe(25);
-    expect(objectOf(synth, 'PodDisruptionBudget', 'ranker').spec.minAvailable).toBe(1);
   });
 
   test('replica profile for cost estimates, and the promotion seam', () => {
@@ -301,6 +278,81 @@ describe('Knative endpoints on a time-sliced L4 pool, scaling to zero', () => {
       _acceptModelRollouts: expect.any(Function),
     });
     expect(recs.resource.node.path).toBe('acme-prod-workloads/recs/InferenceService');
+  });
+});
+
+describe('LocalModel warm start on an untainted pool (KServe v0.20.0)', () => {
+  let synth: Synthesized;
+  let prod: EksCluster;
+  let l4: GpuNodePool;
+  let tainted: GpuNodePool;
+  beforeAll(() => {
+    const platform = new AiPlatform(testApp(), 'acme');
+    prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 });
+    l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, acceleratorTaint: false });
+    tainted = new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, minNodes: 0, maxNodes: 2 });
+    new ServerlessInferenceEndpoint(prod, 'recs', {
+      pool: l4,
+      model: ModelSource.s3('s3://acme-models/recs/', { sizeGiB: 4 }),
+      runtime: ServingRuntime.TRITON,
+      minReplicas: 0,
+      maxReplicas: 20,
+      targetConcurrency: 8,
+      warmStart: WarmStart.of({ initialScale: 0 }),
+    });
+    synth = synthApp(App.of(prod));
+  });
+
+  test('every object validates; a LocalModelCache on the pool\'s LocalModelNodeGroup, named for the isvc; the isvc waits for it', () => {
+    const registry = defaultRegistry();
+    expect(kubernetesObjects(synth).flatMap((o) => registry.validate(o.manifest))).toEqual([]);
+    const cache = objectOf(synth, 'LocalModelCache', 'recs');
+    // No service account: KServe v0.20.0 runs the download Job as the job namespace's default account.
+    expect(cache.spec).toEqual({ sourceModelUri: 's3://acme-models/recs/', modelSize: '4Gi', nodeGroups: ['l4'] });
+    const group = objectOf(synth, 'LocalModelNodeGroup', 'l4');
+    expect(group.spec.storageLimit).toBe('10Gi');
+    expect(group.spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'cdktf-ai-infra/pool', operator: 'In', values: ['l4'] }] },
+    ]);
+    const isvc = manifestResource(synth, 'InferenceService', 'recs').resource;
+    expect(isvc.depends_on).toEqual(expect.arrayContaining([`kubernetes_manifest.${manifestResource(synth, 'LocalModelCache', 'recs').id}`]));
+    expect(isvc.manifest.metadata.annotations['cdktf-ai-infra/warm-start']).toBe('local-model-cache');
+  });
+
+  test('download Jobs read the model as kserve-localmodel-jobs/default (EKS Pod Identity), with the endpoint\'s read permissions', () => {
+    const infra = synth.stack('acme-prod-infra');
+    const association = Object.values<any>(resourcesOf(infra, 'aws_eks_pod_identity_association')).find((a) => a.namespace === 'kserve-localmodel-jobs');
+    expect(association).toMatchObject({ service_account: 'default' });
+    expect(policyOf(infra, 'recs/Identity-kserve-localmodel-jobs-default')).toEqual(policyOf(infra, 'recs/Identity-recs-recs-model-reader'));
+  });
+
+  test('node agent: values keys the v0.20.0 chart reads (kserve.localmodelnode.controller.*), its kserve/localmodel=worker label on the untainted pool only', () => {
+    const w = releases(synth.stack('acme-prod-workloads'));
+    expect(w['kserve-localmodel'].depends_on).toEqual([`helm_release.${w.kserve.id}`]);
+    expect(w['kserve-localmodel'].values).toEqual({
+      kserve: {
+        localmodelnode: {
+          controller: {
+            nodeSelector: { 'kserve/localmodel': 'worker' },
+            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cdktf-ai-infra/pool', operator: 'In', values: ['l4'] }] }] } } },
+            tolerations: [],
+          },
+        },
+      },
+    });
+    expect(w.kserve.values.kserve.localmodel).toEqual({ enabled: true });
+    expect(releases(synth.stack('acme-prod-addons'))['kserve-localmodel-crd']).toMatchObject({ chart: 'kserve-localmodel-crd', version: 'v0.20.0' });
+    expect(l4.nodeLabels['kserve/localmodel']).toBe('worker');
+    expect(tainted.nodeLabels['kserve/localmodel']).toBeUndefined();
+  });
+
+  test('throws when cacheModel is asked on a tainted pool, and for a second cached endpoint with private model reads on one EKS cluster', () => {
+    expectConfigError(() => new ServerlessInferenceEndpoint(prod, 'big', {
+      pool: tainted, model: ModelSource.s3('s3://acme-models/big/', { sizeGiB: 40 }), runtime: ServingRuntime.VLLM, maxReplicas: 2, warmStart: WarmStart.of({ cacheModel: true }),
+    }), { field: 'warmStart.cacheModel', expected: /pool h100 has nvidia\.com\/gpu:NoSchedule.*no tolerations/ });
+    expectConfigError(() => new ServerlessInferenceEndpoint(prod, 'other', {
+      pool: l4, model: ModelSource.s3('s3://acme-models/other/', { sizeGiB: 4 }), runtime: ServingRuntime.TRITON, maxReplicas: 2, warmStart: WarmStart.of({}),
+    }), { field: 'warmStart.cacheModel', expected: /one cached endpoint with private model reads per cluster/ });
   });
 });
 
@@ -424,13 +476,13 @@ describe('CPU endpoints on an existing cluster', () => {
     expect(errors).toEqual([]);
   });
 
-  test('Knative for a CPU endpoint that keeps a replica, with a PodDisruptionBudget, no GPU placement', () => {
+  test('Knative for a CPU endpoint that keeps a replica, no PodDisruptionBudget for its single replica, no GPU placement', () => {
     const isvc = objectOf(synth, 'InferenceService', 'iris');
     expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Knative');
     expect(isvc.spec.predictor.nodeSelector).toBeUndefined();
     expect(isvc.spec.predictor.tolerations).toBeUndefined();
     expect(isvc.spec.predictor.model.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
-    expect(objectOf(synth, 'PodDisruptionBudget', 'iris').spec.minAvailable).toBe(1);
+    expect(kubernetesObjects(synth).filter((o) => o.manifest.kind === 'PodDisruptionBudget' && o.manifest.metadata.name === 'iris')).toEqual([]);
     expect(iris.realisationReason).toMatch(/request-driven autoscaling/);
     expect(iris.coldStart.nodeProvisioningSeconds).toBe(0);
     expect(iris.coldStart.complete).toBe(false);

@@ -187,6 +187,8 @@ describe('ServerlessInferenceEndpoint validation', () => {
       throws({ pool: a100, runtime: ServingRuntime.VLLM, model: ModelSource.s3('s3://acme-models/x/'), warmStart: WarmStart.of({ cacheModel: true }) }, 'model.sizeGiB', undefined);
       throws({ model: S3, warmStart: WarmStart.of({ cacheModel: true }) }, 'warmStart.cacheModel', true);
       throws({ pool: a100, runtime: ServingRuntime.VLLM, model: ModelSource.pvc('weights', 'llama', { sizeGiB: 16 }), warmStart: WarmStart.of({ cacheModel: true }) }, 'warmStart.cacheModel', true);
+      // KServe v0.20.0 download Jobs have no tolerations: no cache on a tainted pool.
+      throws({ pool: a100, runtime: ServingRuntime.VLLM, model: ModelSource.s3('s3://acme-models/x/', { sizeGiB: 16 }), warmStart: WarmStart.of({ cacheModel: true }) }, 'warmStart.cacheModel', true);
     });
     test('throws when image pre-pull has no pool or no known image', () => {
       throws({ warmStart: WarmStart.of({ prePullImage: true }) }, 'warmStart.prePullImage', true);

@@ -36,12 +36,12 @@ export function onlyResource(stack: SynthesizedStack, type: string): any {
   return all[0];
 }
 
-/** Every Kubernetes object emitted as `kubernetes_manifest.manifest`, across all stacks. */
-export function kubernetesObjects(synth: Synthesized): Array<{ stack: string; id: string; manifest: any }> {
-  const out: Array<{ stack: string; id: string; manifest: any }> = [];
+/** Every Kubernetes object emitted as `kubernetes_manifest.manifest`, across all stacks, with its `depends_on` (logical references). */
+export function kubernetesObjects(synth: Synthesized): Array<{ stack: string; id: string; manifest: any; dependsOn: string[] }> {
+  const out: Array<{ stack: string; id: string; manifest: any; dependsOn: string[] }> = [];
   for (const s of synth.stacks) {
     for (const [id, r] of Object.entries<any>(resourcesOf(s, 'kubernetes_manifest'))) {
-      out.push({ stack: s.name, id, manifest: r.manifest });
+      out.push({ stack: s.name, id, manifest: r.manifest, dependsOn: r.depends_on ?? [] });
     }
   }
   return out;

@@ -11,6 +11,7 @@ import { Checkpointing, Gate, RetrainTrigger, TrainingPipeline, TrainingPipeline
 import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { planOffline, skipLoudlyUnlessCi, terraformEnv } from '../support/terraform';
+import { argoRbacProblems } from '../support/wiring';
 
 const tfEnv = terraformEnv();
 const skipPlan = skipLoudlyUnlessCi('offline terraform plan of training pipelines', tfEnv.missing);
@@ -89,6 +90,8 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     expect(config.integrations.frameworks).toEqual(expect.arrayContaining(['batch/job', 'jobset.x-k8s.io/jobset', 'pod', 'ray.io/rayjob']));
     const argo = JSON.parse(byName['argo-workflows'].values[0]);
     expect(argo.executor.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // No CRD download from GitHub at install (air-gapped sites): the chart's minified CRDs.
+    expect(argo.crds).toEqual({ install: true, full: false });
   });
 
   test('Kueue: a ClusterQueue with one gang of quota on the pool flavor, admitting only the namespace; LocalQueue; priority class', () => {
@@ -141,9 +144,18 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
       MASTER_ADDR: '$(JOBSET_NAME)-workers-0-0.$(JOBSET_NAME)',
       AWS_REGION: 'us-east-1',
     });
+    // torchrun reads PET_* (torch/distributed/argparse_util.py): a real multi-node rendezvous.
+    expect(env).toMatchObject({
+      PET_NNODES: '2',
+      PET_NPROC_PER_NODE: '8',
+      PET_MASTER_PORT: '29500',
+      PET_MASTER_ADDR: '$(MASTER_ADDR)',
+      PET_NODE_RANK: "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+    });
     // Kubernetes expands $(VAR) only from variables defined earlier in the list.
     const names = c.env.map((e: any) => e.name);
     expect(names.indexOf('JOBSET_NAME')).toBeLessThan(names.indexOf('MASTER_ADDR'));
+    expect(names.indexOf('MASTER_ADDR')).toBeLessThan(names.indexOf('PET_MASTER_ADDR'));
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
     expect(pod.spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
   });
@@ -160,7 +172,9 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     ]);
     const train = wt.spec.templates.find((t: any) => t.name === 'train');
     expect(train.resource).toMatchObject({ action: 'create', setOwnerReference: true, successCondition: 'status.terminalState == Completed', failureCondition: 'status.terminalState == Failed' });
-    expect(train).toMatchObject({ serviceAccountName: 'recs-train-launcher', automountServiceAccountToken: true, activeDeadlineSeconds: 172800 });
+    expect(train).toMatchObject({
+      serviceAccountName: 'recs-train-launcher', automountServiceAccountToken: false, executor: { serviceAccountName: 'recs-train-launcher' }, activeDeadlineSeconds: 172800,
+    });
     expect(wt.spec).toMatchObject({
       serviceAccountName: 'recs-train-steps',
       automountServiceAccountToken: false,
@@ -173,10 +187,28 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     const gate = wt.spec.templates.find((t: any) => t.name === 'gate');
     expect(gate.script.env.find((e: any) => e.name === 'GATES').value).toBe('[{"metric":"ndcg@10","operator":">=","threshold":0.31}]');
     const roll = wt.spec.templates.find((t: any) => t.name === 'roll-endpoint');
-    expect(roll.container.args).toEqual(['patch', 'inferenceservice', 'recs', '--namespace', 'serving', '--type', 'merge', '--patch',
-      '{"spec":{"predictor":{"canaryTrafficPercent":10,"model":{"storageUri":"{{inputs.parameters.version-uri}}"}}}}']);
+    expect(roll).toMatchObject({ serviceAccountName: 'recs-train-roller', automountServiceAccountToken: false, executor: { serviceAccountName: 'recs-train-roller' } });
+    expect(roll.resource).toMatchObject({ action: 'patch', mergeStrategy: 'merge' });
+    expect(JSON.parse(roll.resource.manifest)).toEqual({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: 'recs', namespace: 'serving' },
+      spec: { predictor: { canaryTrafficPercent: 10, model: { storageUri: '{{inputs.parameters.version-uri}}' } } },
+    });
     const publish = wt.spec.templates.find((t: any) => t.name === 'publish-model');
     expect(publish.container.env).toEqual(expect.arrayContaining([{ name: 'VERSIONS_URI', value: 's3://acme-models/recs/' }]));
+  });
+
+  test('a failed or timed-out run deletes its JobSet (exit handler run by the launcher), so its GPU nodes do not wait for the TTL', () => {
+    expect(wt.spec.onExit).toBe('on-exit');
+    const onExit = wt.spec.templates.find((t: any) => t.name === 'on-exit');
+    expect(onExit.steps).toEqual([[{ name: 'delete-gang', template: 'delete-gang', when: '{{workflow.status}} != Succeeded' }]]);
+    const del = wt.spec.templates.find((t: any) => t.name === 'delete-gang');
+    expect(del).toMatchObject({ executor: { serviceAccountName: 'recs-train-launcher' }, automountServiceAccountToken: false });
+    expect(del.resource).toEqual({ action: 'delete', flags: ['jobsets.jobset.x-k8s.io', '--namespace', 'recs-train', '--selector', 'cdktf-ai-infra/run={{workflow.name}}'] });
+    // The JobSet carries the selector's label.
+    expect(jobSet.metadata.labels['cdktf-ai-infra/run']).toBe('{{workflow.name}}');
+    expect(argoRbacProblems(synth)).toEqual([]);
   });
 
   test('triggers: a CronWorkflow with a schedules list; new objects → encrypted SQS with DLQ → KEDA ScaledJob submitting one run', () => {
@@ -203,12 +235,50 @@ describe('spot H100 gang training on EKS, retrained on new data and weekly, prom
     expect(JSON.parse(rule.event_pattern).detail).toEqual({ bucket: { name: ['acme-data'] }, object: { key: [{ wildcard: 'recs/raw/*.parquet' }] } });
   });
 
+  test('Argo executors: each executor service account has its token Secret (Argo v4 mounts <sa>.service-account-token), created after the account', () => {
+    const wtExecutors = new Set<string>([wt.spec.executor.serviceAccountName,
+      ...wt.spec.templates.flatMap((t: any) => (t.executor?.serviceAccountName ? [t.executor.serviceAccountName] : []))]);
+    expect([...wtExecutors].sort()).toEqual(['recs-train-executor', 'recs-train-launcher', 'recs-train-roller']);
+    const secrets = kubernetesObjects(synth).filter((o) => o.manifest.kind === 'Secret');
+    for (const name of wtExecutors) {
+      const secret = secrets.find((o) => o.manifest.metadata.name === `${name}.service-account-token`);
+      expect(secret?.manifest).toMatchObject({
+        type: 'kubernetes.io/service-account-token', metadata: { namespace: 'recs-train', annotations: { 'kubernetes.io/service-account.name': name } },
+      });
+      expect(secret!.dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`ServiceAccount-${name.replace('recs-train-', '')}`))]));
+    }
+  });
+
+  test('Argo executors: the identity that runs each step may do what the step does (train creates and polls its JobSet; roll patches the InferenceService)', () => {
+    const bound = (sa: string) => kubernetesObjects(synth).filter((o) => o.manifest.kind === 'RoleBinding' && o.manifest.subjects.some((s: any) => s.name === sa))
+      .map((o) => kubernetesObjects(synth).find((r) => r.manifest.kind === 'Role' && r.manifest.metadata.name === o.manifest.roleRef.name
+        && r.manifest.metadata.namespace === o.manifest.metadata.namespace)!.manifest);
+    const can = (sa: string, group: string, resource: string, verb: string) => bound(sa)
+      .some((r) => r.rules.some((x: any) => x.apiGroups.includes(group) && x.resources.includes(resource) && x.verbs.includes(verb)));
+    for (const verb of ['create', 'get']) expect(can('recs-train-launcher', 'jobset.x-k8s.io', 'jobsets', verb)).toBe(true);
+    for (const sa of ['recs-train-executor', 'recs-train-launcher', 'recs-train-roller']) {
+      expect(can(sa, 'argoproj.io', 'workflowtaskresults', 'create')).toBe(true);
+    }
+    expect(can('recs-train-roller', 'serving.kserve.io', 'inferenceservices', 'patch')).toBe(true);
+    // Nobody needs what the old launcher-as-pod identity or the promoter's task results grants gave.
+    expect(can('recs-train-promoter', 'argoproj.io', 'workflowtaskresults', 'create')).toBe(false);
+    expect(can('recs-train-executor', 'jobset.x-k8s.io', 'jobsets', 'create')).toBe(false);
+  });
+
+  test('every namespaced object of the pipeline depends on its Namespace of the same stack (first apply)', () => {
+    const objects = kubernetesObjects(synth);
+    const nsId = (stack: string, ns: string) => objects.find((o) => o.stack === stack && o.manifest.kind === 'Namespace' && o.manifest.metadata.name === ns)?.id;
+    const inPipeline = objects.filter((o) => o.manifest.metadata.namespace === 'recs-train');
+    expect(inPipeline.length).toBeGreaterThan(10);
+    for (const o of inPipeline) expect([o.manifest.kind, o.dependsOn]).toEqual([o.manifest.kind, expect.arrayContaining([`kubernetes_manifest.${nsId(o.stack, 'recs-train')}`])]);
+  });
+
   test('least privilege: RBAC roles create only Workflows / JobSets, patch only the one InferenceService; IAM scoped to the prefixes', () => {
     expect(objectOf(synth, 'Role', 'recs-train-trigger').rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] }]);
     const promote = objectOf(synth, 'Role', 'recs-train-promote');
     expect(promote.metadata.namespace).toBe('serving');
     expect(promote.rules).toEqual([{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['recs'], verbs: ['get', 'patch'] }]);
-    expect(objectOf(synth, 'RoleBinding', 'recs-train-promote').subjects).toEqual([{ kind: 'ServiceAccount', name: 'recs-train-promoter', namespace: 'recs-train' }]);
+    expect(objectOf(synth, 'RoleBinding', 'recs-train-promote').subjects).toEqual([{ kind: 'ServiceAccount', name: 'recs-train-roller', namespace: 'recs-train' }]);
     const infra = synth.stack('acme-prod-infra');
     const policies = Object.values<any>(resourcesOf(infra, 'aws_iam_role_policy')).filter((p) => p['//'].metadata.path.includes('/recs-train/'));
     const statementsOf = (sa: string) => JSON.parse(policies.find((p) => p['//'].metadata.path.includes(`Identity-recs-train-${sa}/`)).policy).Statement;
@@ -348,11 +418,10 @@ describe('promotion to several endpoints (promoteAlsoTo)', () => {
     const synth = synthApp(app);
     const wt = objectOf(synth, 'WorkflowTemplate', 'recs-train');
     const rolls = wt.spec.templates.filter((t: any) => String(t.name).startsWith('roll-endpoint'));
-    expect(rolls.map((t: any) => [t.name, t.container.args.slice(0, 4)])).toEqual([
-      ['roll-endpoint', ['patch', 'inferenceservice', 'recs', '--namespace']],
-      ['roll-endpoint-2', ['patch', 'inferenceservice', 'recs-eu', '--namespace']],
+    expect(rolls.map((t: any) => [t.name, JSON.parse(t.resource.manifest).metadata])).toEqual([
+      ['roll-endpoint', { name: 'recs', namespace: 'serving' }],
+      ['roll-endpoint-2', { name: 'recs-eu', namespace: 'serving-eu' }],
     ]);
-    expect(rolls[1].container.args).toContain('serving-eu');
     const dag = wt.spec.templates.find((t: any) => t.name === 'pipeline').dag.tasks;
     expect(dag.filter((t: any) => String(t.name).startsWith('roll-endpoint')).map((t: any) => t.depends)).toEqual(['publish-model.Succeeded', 'publish-model.Succeeded']);
     expect(objectOf(synth, 'Role', 'recs-train-promote-2')).toMatchObject({ metadata: { namespace: 'serving-eu' }, rules: [{ resourceNames: ['recs-eu'], verbs: ['get', 'patch'] }] });

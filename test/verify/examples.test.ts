@@ -10,11 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { awsInstanceHasLocalStorage } from '../../lib/core/aws-instance-storage';
 import { appEnv, listExamples } from '../../scripts/examples';
+import { chartValuesProblems } from '../support/chart-values';
 import { defaultRegistry, findSchemasDir } from '../support/schemas';
 import {
   bundledProviderSchemas, checkStackAgainstProviderSchemas, kubernetesObjectsOf, planManyOffline, PlanResult, readSynthesized, skipLoudlyUnlessCi,
   Synthesized, terraformEnv, unplannableReason, verifyOffline,
 } from 'cdktf-ai-infra/testing';
+import { argoRbacProblems, duplicateObjectProblems, gpuTolerationProblems, namespaceOrderProblems } from '../support/wiring';
 
 const examples = listExamples();
 const tfEnv = terraformEnv();
@@ -82,6 +84,24 @@ describe.each(examples.map((e) => [e.name] as const))('example %s', (name) => {
     expect(schemas.map((p) => p.source).sort()).toEqual(['hashicorp/helm', 'hashicorp/kubernetes']);
     const errors = synths.get(name)!.stacks.flatMap((s) => checkStackAgainstProviderSchemas(s.json, schemas).errors.map((e) => `${s.name}: ${e}`));
     expect(errors).toEqual([]);
+  });
+
+  test('chart values: every Helm value path the library sets is a key of the pinned chart\'s values.yaml and validates against its values.schema.json', () => {
+    expect(chartValuesProblems(synths.get(name)!)).toEqual([]);
+  });
+
+  test('wiring: namespaced objects depend on their Namespace; no object declared twice on a cluster', () => {
+    const synth = synths.get(name)!;
+    expect(namespaceOrderProblems(synth)).toEqual([]);
+    expect(duplicateObjectProblems(synth)).toEqual([]);
+  });
+
+  test('wiring: the identity that performs each Argo workflow step has its token and the RBAC for what the step does', () => {
+    expect(argoRbacProblems(synths.get(name)!)).toEqual([]);
+  });
+
+  test('wiring: pods that select tainted GPU nodes tolerate the taints', () => {
+    expect(gpuTolerationProblems(synths.get(name)!)).toEqual([]);
   });
 
   (skipTerraform ? test.skip : test)('every stack with mirrored providers is planned; the others are named', () => {
