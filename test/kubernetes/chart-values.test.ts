@@ -11,6 +11,7 @@ import {
   ServerlessInferenceEndpoint, ServingRuntime, TrainingPipeline, TrainingStage, WarmStart,
 } from '../../lib';
 import { enableMonitoring } from '../../lib/kubernetes/observability';
+import { EKS_ACCESS } from '../support/eks-access';
 import { chartValuesProblems, releaseValuesProblems } from '../support/chart-values';
 import { synthApp, testApp } from '../support/synth';
 
@@ -53,7 +54,7 @@ describe('the check itself', () => {
 describe('the values of the add-ons the library installs', () => {
   function eks(app: App, props: Record<string, unknown> = {}) {
     return new AiPlatform(app, 'acme').addEksCluster('prod', {
-      region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34, ...props,
+      region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version: KubernetesVersion.V1_34, ...props,
     });
   }
   function serveAndTrain(cluster: ReturnType<typeof eks>, pool: GpuNodePool) {

@@ -14,6 +14,7 @@ import {
 import { Charts } from '../../lib/kubernetes/charts';
 import { COMPATIBILITY, compatibilityOf, describeRange } from '../../lib/kubernetes/compatibility';
 import { expectConfigError } from '../support/errors';
+import { EKS_ACCESS } from '../support/eks-access';
 import { testApp } from '../support/synth';
 
 const VENDOR = path.join(__dirname, '..', '..', 'vendor', 'charts');
@@ -71,7 +72,7 @@ describe('the compatibility table', () => {
 describe('checked at synth against each cluster\'s version', () => {
   test('a Knative endpoint on EKS 1.33 fails, naming the cluster, the component, its range, the version and the fix', () => {
     const platform = new AiPlatform(testApp(), 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_33 });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version: KubernetesVersion.V1_33 });
     const e = expectConfigError(() => knativeEndpoint(prod), {
       path: 'acme/prod',
       field: 'version',
@@ -83,7 +84,7 @@ describe('checked at synth against each cluster\'s version', () => {
 
   test('on EKS 1.34 it synthesizes, with no compatibility warning', () => {
     const platform = new AiPlatform(testApp(), 'acme');
-    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 });
+    const prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version: KubernetesVersion.V1_34 });
     expect(() => knativeEndpoint(prod)).not.toThrow();
     expect(messagesUnder(prod.stacks.addons, AnnotationMetadataEntryType.WARN).filter((m) => /supports Kubernetes/.test(m))).toEqual([]);
   });

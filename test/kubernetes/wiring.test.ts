@@ -6,6 +6,7 @@
 import {
   Accelerator, AiPlatform, Capacity, Checkpointing, Duration, GpuNodePool, KubernetesVersion, TrainingPipeline, TrainingStage,
 } from '../../lib';
+import { EKS_ACCESS } from '../support/eks-access';
 import { kubernetesObjects, resourcesOf, Synthesized, synthApp, testApp } from '../support/synth';
 import { argoRbacProblems, duplicateObjectProblems, gpuTolerationProblems, namespaceOrderProblems } from '../support/wiring';
 import { FakeEndpoint } from '../training/support';
@@ -14,7 +15,7 @@ let synth: Synthesized;
 beforeAll(() => {
   const app = testApp();
   const prod = new AiPlatform(app, 'acme').addEksCluster('prod', {
-    region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34, karpenter: true,
+    region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version: KubernetesVersion.V1_34, karpenter: true,
   });
   const h100 = new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, instanceTypes: ['p5.48xlarge'], capacity: Capacity.spot({ fallbackToOnDemand: true }), maxNodes: 2 });
   const endpoint = new FakeEndpoint(prod, 'recs', { cluster: prod });

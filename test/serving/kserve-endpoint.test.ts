@@ -288,7 +288,7 @@ describe('LocalModel warm start on an untainted pool (KServe v0.20.0)', () => {
   let tainted: GpuNodePool;
   beforeAll(() => {
     const platform = new AiPlatform(testApp(), 'acme');
-    prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], version: KubernetesVersion.V1_34 });
+    prod = platform.addEksCluster('prod', { region: 'us-east-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...EKS_ACCESS, version: KubernetesVersion.V1_34 });
     l4 = new GpuNodePool(prod, 'l4', { accelerator: Accelerator.NVIDIA_L4, minNodes: 0, maxNodes: 10, acceleratorTaint: false });
     tainted = new GpuNodePool(prod, 'h100', { accelerator: Accelerator.NVIDIA_H100, minNodes: 0, maxNodes: 2 });
     new ServerlessInferenceEndpoint(prod, 'recs', {
