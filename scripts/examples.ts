@@ -1,6 +1,7 @@
 /** Shared by `npm run example` and `npm run bench`: where the examples are and how to run them. */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -55,4 +56,26 @@ export function exampleInfo(name: string): ExampleInfo {
     throw new Error(`no example "${name}" (no ${file}); examples: ${known}`);
   }
   return { name, dir, app: JSON.parse(fs.readFileSync(file, 'utf8')).app };
+}
+
+/** Environment variable naming a folder holding one synthesized output per example (test/support/global-setup.ts). */
+export const EXAMPLES_OUT_ENV = 'CDKTF_AI_INFRA_EXAMPLES_OUT';
+
+/** Run an example's cdktf.json app command (what `cdktf synth` runs) writing into `outdir`. */
+export function synthesizeExample(example: ExampleInfo, outdir: string): void {
+  const r = spawnSync(example.app, { cwd: example.dir, shell: true, encoding: 'utf8', env: appEnv({ CDKTF_OUTDIR: outdir }) });
+  if (r.status !== 0) throw new Error(`"${example.app}" failed in ${example.dir}:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * The folder holding the example's synthesized output: the one the test run's global setup wrote
+ * (every example synthesized once per run, read by every suite; never to be modified), or, outside
+ * a test run, a fresh synth in a new temporary folder.
+ */
+export function exampleOutput(name: string): { outdir: string; shared: boolean } {
+  const root = process.env[EXAMPLES_OUT_ENV];
+  if (root && fs.existsSync(path.join(root, name, 'manifest.json'))) return { outdir: path.join(root, name), shared: true };
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
+  synthesizeExample(exampleInfo(name), outdir);
+  return { outdir, shared: false };
 }

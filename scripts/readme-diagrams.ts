@@ -3,26 +3,22 @@
  * library writes at synth. `npm run readme-diagrams` rewrites the sections from fresh synths;
  * test/examples/readme-diagrams.test.ts fails when one is out of date.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { appEnv, ExampleInfo } from './examples';
+import { ExampleInfo, exampleOutput } from './examples';
 
 const HEADING = '## Platform diagram (generated)';
 const FENCE = /```mermaid\n[\s\S]*?```\n/;
 
 /** The Mermaid block the example's synth writes to platform.md. */
 export function generatedDiagram(example: ExampleInfo): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `diagram-${example.name}-`));
+  const { outdir, shared } = exampleOutput(example.name);
   try {
-    const r = spawnSync(example.app, { cwd: example.dir, shell: true, encoding: 'utf8', env: appEnv({ CDKTF_OUTDIR: outdir }) });
-    if (r.status !== 0) throw new Error(`"${example.app}" failed in ${example.dir}:\n${r.stdout}\n${r.stderr}`);
     const block = FENCE.exec(fs.readFileSync(path.join(outdir, 'platform.md'), 'utf8'));
     if (!block) throw new Error(`${example.name}: platform.md holds no mermaid block`);
     return block[0];
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    if (!shared) fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 

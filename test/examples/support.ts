@@ -3,26 +3,27 @@
  * app command in a fresh process, output redirected with CDKTF_OUTDIR), and a stable projection of
  * the result for snapshots.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { appEnv, exampleInfo } from '../../scripts/examples';
+import { exampleOutput } from '../../scripts/examples';
 import { kubernetesObjects, resourcesOf, Synthesized, SynthesizedStack } from '../support/synth';
 import { readSynthesized, snapshotProjection } from 'cdktf-ai-infra/testing';
 
-/** Synthesize `examples/<name>` with its own app command into a fresh temporary folder. */
+/**
+ * `examples/<name>` synthesized with its own app command: the test run's shared output (one synth
+ * per example per run, test/support/global-setup.ts), or a fresh one outside a jest run. Read only.
+ */
 export function synthExample(name: string): Synthesized {
-  const example = exampleInfo(name);
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
-  const r = spawnSync(example.app, { cwd: example.dir, shell: true, encoding: 'utf8', env: appEnv({ CDKTF_OUTDIR: outdir }) });
-  if (r.status !== 0) throw new Error(`"${example.app}" failed in ${example.dir}:\n${r.stdout}\n${r.stderr}`);
-  return readSynthesized(outdir);
+  const { outdir, shared } = exampleOutput(name);
+  const synth = readSynthesized(outdir);
+  if (!shared) fresh.add(synth.outdir);
+  return synth;
 }
 
-/** Remove the temporary output folder of {@link synthExample}. */
+const fresh = new Set<string>();
+
+/** Remove the output of {@link synthExample} when it was synthesized for this file alone. */
 export function cleanUp(synth: Synthesized | undefined): void {
-  if (synth) fs.rmSync(synth.outdir, { recursive: true, force: true });
+  if (synth && fresh.delete(synth.outdir)) fs.rmSync(synth.outdir, { recursive: true, force: true });
 }
 
 /**

@@ -93,12 +93,6 @@ describe('installed from the packed tarball', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  /** Synthesize the compiled program into a fresh folder (once per test that needs it). */
-  const synthesizeInto = (name: string): string => {
-    const outdir = path.join(work, name);
-    run(process.execPath, ['out/main.js'], { cwd: path.join(work, 'app'), env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' } });
-    return outdir;
-  };
   /** `npx cdktf-ai-infra …` in the user's project: the installed bin. */
   const command = (args: string[]) => spawnSync(path.join(work, 'app', 'node_modules', '.bin', 'cdktf-ai-infra'), args, { cwd: path.join(work, 'app'), encoding: 'utf8' });
 
@@ -146,43 +140,53 @@ describe('installed from the packed tarball', () => {
     expect(fs.realpathSync(resolved)).toBe(fs.realpathSync(path.join(app, 'node_modules', 'cdktf-ai-infra', 'dist', 'index.js')));
   }, 120_000);
 
-  test('the testing entry point verifies the user\'s output (objects valid, blocks conform)', () => {
-    const outdir = synthesizeInto('check.out');
-    const r = spawnSync(process.execPath, ['out/check.js', outdir], { cwd: path.join(work, 'app'), encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({
-      stacks: ['consumer-prod-addons', 'consumer-prod-infra', 'consumer-prod-workloads'], ok: true, objects: expect.any(Number), errors: [], changes: 0,
+  /**
+   * Two copies of the user's synthesized output: as written, and broken twice over (an unknown
+   * argument on the EKS cluster, which only the provider's validation sees, and an unknown field on
+   * the InferenceService, which only the schema sees).
+   */
+  const outputs = (): { good: string; broken: string } => {
+    const good = path.join(work, 'cdktf.out');
+    const broken = path.join(work, 'broken.out');
+    fs.cpSync(good, broken, { recursive: true });
+    const edit = (stack: string, change: (json: any) => void) => {
+      const file = path.join(broken, 'stacks', stack, 'cdk.tf.json');
+      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      change(json);
+      fs.writeFileSync(file, JSON.stringify(json));
+    };
+    edit('consumer-prod-infra', (json) => { Object.values<any>(json.resource.aws_eks_cluster)[0].no_such_argument = true; });
+    edit('consumer-prod-workloads', (json) => {
+      Object.values<any>(json.resource.kubernetes_manifest).find((r) => r.manifest.kind === 'InferenceService').manifest.spec.predictor.minReplica = 1;
     });
-    expect(JSON.parse(r.stdout).objects).toBeGreaterThan(0);
+    return { good, broken };
+  };
+
+  test('the testing entry point passes the user\'s output and fails the broken copy, naming the field', () => {
+    const { good, broken } = outputs();
+    const r = spawnSync(process.execPath, ['out/check.js', good, broken], { cwd: path.join(work, 'app'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const [ok, bad] = JSON.parse(r.stdout);
+    expect(ok).toEqual({ stacks: ['consumer-prod-addons', 'consumer-prod-infra', 'consumer-prod-workloads'], ok: true, objects: expect.any(Number), errors: [], changes: 0 });
+    expect(ok.objects).toBeGreaterThan(0);
+    expect(bad.ok).toBe(false);
+    expect(bad.errors).toEqual([expect.stringMatching(/InferenceService\/recs: \/spec\/predictor unknown field "minReplica"/)]);
+    expect(bad.changes).toBe(2);
+    expect(r.status).toBe(1);
   }, 120_000);
 
-  test('`cdktf-ai-infra verify` plans the AWS stack with the real provider and exits 0; a broken plan makes it exit 1', () => {
-    const outdir = synthesizeInto('verify.out');
-    const ok = command(['verify', outdir, '--require-plans']);
+  test('`cdktf-ai-infra verify` plans the AWS stack with the real provider and exits 0; a broken plan or an invalid object makes it exit 1', () => {
+    const { good, broken } = outputs();
+    const ok = command(['verify', good, '--require-plans']);
     expect(ok.stdout).toMatch(/consumer-prod-infra .*│ planned \(\d+ changes\)/);
     expect(ok.stdout).toMatch(/verified 3 stack\(s\)/);
     expect(ok.status).toBe(0);
 
-    const infra = path.join(outdir, 'stacks', 'consumer-prod-infra', 'cdk.tf.json');
-    const json = JSON.parse(fs.readFileSync(infra, 'utf8'));
-    Object.values<any>(json.resource.aws_eks_cluster)[0].no_such_argument = true;
-    fs.writeFileSync(infra, JSON.stringify(json));
-    const broken = command(['verify', outdir, '--json']);
-    expect(broken.status).toBe(1);
-    const result = JSON.parse(broken.stdout);
-    expect(result.stacks.find((s: any) => s.stack === 'consumer-prod-infra').plan).toMatchObject({ status: 'failed', output: expect.stringMatching(/no_such_argument/) });
+    const bad = command(['verify', broken]);
+    expect(bad.stdout).toMatch(/consumer-prod-infra .*│ failed: terraform (validate|plan) failed/);
+    expect(bad.stdout).toMatch(/consumer-prod-infra: terraform output:[\s\S]*no_such_argument/);
+    expect(bad.stdout).toMatch(/consumer-prod-workloads: .*InferenceService\/recs: \/spec\/predictor unknown field "minReplica"/);
+    expect(bad.stdout).toMatch(/FAILED: 2 of 3 stack\(s\)/);
+    expect(bad.status).toBe(1);
   }, 300_000);
-
-  test('`cdktf-ai-infra verify` exits 1 on an invalid Kubernetes object and names its field', () => {
-    const outdir = synthesizeInto('invalid.out');
-    const workloads = path.join(outdir, 'stacks', 'consumer-prod-workloads', 'cdk.tf.json');
-    const json = JSON.parse(fs.readFileSync(workloads, 'utf8'));
-    const isvc = Object.values<any>(json.resource.kubernetes_manifest).find((r) => r.manifest.kind === 'InferenceService');
-    isvc.manifest.spec.predictor.minReplica = 1;
-    fs.writeFileSync(workloads, JSON.stringify(json));
-    const r = command(['verify', outdir, '--no-plan']);
-    expect(r.stdout).toMatch(/consumer-prod-workloads: .*InferenceService\/recs: \/spec\/predictor unknown field "minReplica"/);
-    expect(r.stdout).toMatch(/FAILED: 1 of 3 stack\(s\)/);
-    expect(r.status).toBe(1);
-  }, 120_000);
 });
