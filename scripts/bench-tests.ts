@@ -23,7 +23,7 @@ interface Timed { seconds: number; status: number | null; output: string }
 function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Timed {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, status: r.status, output: `${r.stdout}${r.stderr}` };
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, status: r.status, output: `${r.stdout}` };
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
