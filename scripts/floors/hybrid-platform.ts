@@ -39,7 +39,6 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -72,6 +71,22 @@ const trust = (service: string, actions = ['sts:AssumeRole']) => json({
 });
 const allow = (actions: string[], resources: string[]) => ({ Effect: 'Allow', Action: actions, Resource: resources });
 const policyDoc = (...statements: object[]) => json({ Version: '2012-10-17', Statement: statements });
+/** Read of the keys under `prefix` of a bucket: listing limited to the prefix, and get. */
+const readPrefix = (bucketArn: string, prefix: string) => [
+  { ...allow(['s3:ListBucket'], [bucketArn]), Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } } },
+  allow(['s3:GetObject'], [`${bucketArn}/${prefix}*`]),
+];
+/** Read and write of the keys under `prefix` of a bucket. */
+const rwPrefix = (bucketArn: string, prefix: string) => [
+  ...readPrefix(bucketArn, prefix),
+  allow(['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [`${bucketArn}/${prefix}*`]),
+];
+/** Read and write of a whole bucket. */
+const rwBucket = (bucketArn: string) => [
+  allow(['s3:ListBucket'], [bucketArn]),
+  allow(['s3:GetObject'], [`${bucketArn}/*`]),
+  allow(['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [`${bucketArn}/*`]),
+];
 
 /** The storage stack every other stack depends on (created first, below). */
 let storage: TerraformStack | undefined;
@@ -106,9 +121,21 @@ function secureBucket(scope: Construct, id: string, prefix: string, bucketName?:
   return b;
 }
 
-/** An encrypted work queue (5 minutes visibility) with its encrypted dead-letter queue. */
+/** A queue policy that denies plain-HTTP access, plus `statements` with the queue as their resource. */
+function queuePolicy(scope: Construct, id: string, queue: SqsQueue, ...statements: object[]): SqsQueuePolicy {
+  return new SqsQueuePolicy(scope, id, {
+    queueUrl: queue.url,
+    policy: policyDoc(
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queue.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ...statements.map((st) => ({ ...st, Resource: queue.arn })),
+    ),
+  });
+}
+
+/** An encrypted work queue (5 minutes visibility) with its encrypted dead-letter queue, the latter's policy denying plain HTTP. */
 function queueWithDlq(scope: Construct, id: string, queueName: string): SqsQueue {
   const dlq = new SqsQueue(scope, `${id}-dlq`, { name: `${queueName}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 });
+  queuePolicy(scope, `${id}-dlq-policy`, dlq);
   return new SqsQueue(scope, id, {
     name: queueName,
     sqsManagedSseEnabled: true,
@@ -117,32 +144,27 @@ function queueWithDlq(scope: Construct, id: string, queueName: string): SqsQueue
   });
 }
 
-/** An encrypted queue with a dead-letter queue fed by one bucket's "object created" events. */
-function bucketQueue(scope: Construct, id: string, queueName: string, bucket: string, prefix: string, suffix: string): SqsQueue {
+/**
+ * An encrypted queue with a dead-letter queue fed by an EventBridge rule on one bucket's new keys
+ * matching `wildcard` (the bucket's EventBridge notifications are on already), and a dead-letter
+ * queue for the events the rule cannot deliver.
+ */
+function eventQueue(
+  scope: Construct, id: string, queueName: string, ruleName: string, description: string, bucket: string, wildcard: string,
+): SqsQueue {
   const q = queueWithDlq(scope, id, queueName);
-  const p = new SqsQueuePolicy(scope, `${id}-policy`, {
-    queueUrl: q.url,
-    policy: json({ Version: '2012-10-17', Statement: [{ Sid: 'AllowBucketNotifications', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: q.arn, Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } } }] }),
-  });
-  new S3BucketNotification(scope, `${id}-notification`, {
-    bucket, queue: [{ id: queueName, queueArn: q.arn, events: ['s3:ObjectCreated:*'], filterPrefix: prefix, filterSuffix: suffix }], dependsOn: [p],
-  });
-  return q;
-}
-
-/** An encrypted queue with a dead-letter queue fed by an EventBridge rule on one bucket's new keys matching `wildcard`. */
-function eventQueue(scope: Construct, id: string, queueName: string, bucket: string, wildcard: string): SqsQueue {
-  const q = queueWithDlq(scope, id, queueName);
-  new S3BucketNotification(scope, `${id}-notification`, { bucket, eventbridge: true });
   const rule = new CloudwatchEventRule(scope, `${id}-rule`, {
-    name: queueName,
+    name: ruleName,
+    description,
     eventPattern: json({ 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: [bucket] }, object: { key: [{ wildcard }] } } }),
   });
-  const fromRule = (queue: SqsQueue) => json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue.arn, Condition: { ArnEquals: { 'aws:SourceArn': rule.arn } } }] });
-  new SqsQueuePolicy(scope, `${id}-policy`, { queueUrl: q.url, policy: fromRule(q) });
-  const ruleDlq = new SqsQueue(scope, `${id}-rule-dlq`, { name: `${queueName}-dlq-rule`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 });
-  new SqsQueuePolicy(scope, `${id}-rule-dlq-policy`, { queueUrl: ruleDlq.url, policy: fromRule(ruleDlq) });
-  new CloudwatchEventTarget(scope, `${id}-target`, { rule: rule.name, targetId: 'Queue', arn: q.arn, deadLetterConfig: { arn: ruleDlq.arn } });
+  const fromRule = (sid: string) => ({ Sid: sid, Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': rule.arn } } });
+  queuePolicy(scope, `${id}-policy`, q, fromRule(`AllowRule${ruleName.replace(/[^A-Za-z0-9]/g, '')}`));
+  const eventsDlq = new SqsQueue(scope, `${id}-events-dlq`, { name: `${ruleName}-events-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600 });
+  queuePolicy(scope, `${id}-events-dlq-policy`, eventsDlq, fromRule('AllowRuleDeadLetters'));
+  new CloudwatchEventTarget(scope, `${id}-target`, {
+    rule: rule.name, targetId: 'Queue', arn: q.arn, deadLetterConfig: { arn: eventsDlq.arn }, retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+  });
   return q;
 }
 
@@ -298,8 +320,14 @@ const identity = (namespace: string, serviceAccount: string, statements: object[
   new EksPodIdentityAssociation(infra, `${id}-association`, { clusterName: cluster.name, namespace, serviceAccount, roleArn: role.arn, dependsOn: [agent] });
 };
 identity('kube-system', 'cluster-autoscaler', [
-  allow(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstanceTypes', 'eks:DescribeNodegroup'], ['*']),
-  allow(['autoscaling:SetDesiredCapacity'], [`arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-${name}-*`]),
+  allow([
+    'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeLaunchConfigurations', 'autoscaling:DescribeScalingActivities',
+    'autoscaling:DescribeTags', 'ec2:DescribeImages', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplateVersions', 'ec2:GetInstanceTypesFromInstanceRequirements', 'eks:DescribeNodegroup',
+  ], ['*']),
+  {
+    ...allow(['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'], [`arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`]),
+    Condition: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': name } },
+  },
 ]);
 
 // Karpenter: node role with an access entry, controller identity, interruption queue fed by EventBridge.
@@ -314,13 +342,23 @@ const rules = [
   ['state', 'aws.ec2', 'EC2 Instance State-change Notification'],
   ['reservation', 'aws.ec2', 'EC2 Capacity Reservation Instance Interruption Warning'],
 ].map(([id, source, detailType]) => {
-  const rule = new CloudwatchEventRule(infra, `karpenter-${id}`, { namePrefix: `${name}-karpenter-${id}-`, eventPattern: json({ 'source': [source], 'detail-type': [detailType] }) });
+  const rule = new CloudwatchEventRule(infra, `karpenter-${id}`, {
+    namePrefix: `${name}-karpenter-${id}-`, description: `Karpenter interruption handling for ${name}: ${detailType}`, eventPattern: json({ 'source': [source], 'detail-type': [detailType] }),
+  });
   new CloudwatchEventTarget(infra, `karpenter-${id}-target`, { rule: rule.name, arn: interruption.arn, targetId: 'KarpenterInterruptionQueueTarget' });
   return rule;
 });
 new SqsQueuePolicy(infra, 'karpenter-queue-policy', {
   queueUrl: interruption.url,
-  policy: json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['events.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: interruption.arn, Condition: { ArnEquals: { 'aws:SourceArn': rules.map((r) => r.arn) } } }] }),
+  policy: json({
+    Version: '2012-10-17',
+    Id: 'EC2InterruptionPolicy',
+    Statement: [
+      { Sid: 'AllowEventBridgeRules', Effect: 'Allow', Principal: { Service: ['events.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: interruption.arn, Condition: { ArnEquals: { 'aws:SourceArn': rules.map((r) => r.arn) } } },
+      { Sid: 'AllowSqs', Effect: 'Allow', Principal: { Service: ['sqs.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: interruption.arn },
+      { Sid: 'DenyHTTP', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: interruption.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ],
+  }),
 });
 identity('kube-system', 'karpenter', [
   allow(['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:Describe*'], [`arn:aws:ec2:${region}:*:*`]),
@@ -342,19 +380,20 @@ new BudgetsBudget(infra, 'budget', {
   })),
 });
 
-// The recs endpoint's identities (replicas and the model cache), the weekly pipeline's bucket and
+// The recs endpoint's identity, the weekly pipeline's bucket and
 // identities, the rollout of versions approved on the lab.
 const models = 'arn:aws:s3:::acme-ml-models';
-const readModels = [allow(['s3:GetObject'], [`${models}/recs/current/*`, `${models}/recs/versions/*`]), allow(['s3:ListBucket'], [models])];
-identity('recs', 'recs-model-reader', readModels);
-identity('kserve-localmodel-jobs', 'recs-cache', readModels);
+identity('recs', 'recs-model-reader', [
+  allow(['s3:GetObject'], [`${models}/recs/current/*`, `${models}/recs/versions/*`]),
+  { ...allow(['s3:ListBucket'], [models]), Condition: { StringLike: { 's3:prefix': ['recs/current/*', 'recs/versions/*'] } } },
+]);
 const fullArtifacts = secureBucket(infra, 'recs-full-artifacts', 'acme-ml-recs-full-');
-const rw = (arn: string) => [allow(['s3:ListBucket'], [arn]), allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [`${arn}/*`])];
-const readHistory = allow(['s3:GetObject'], ['arn:aws:s3:::acme-ml-data/recs/history/*']);
-identity('recs-full', 'recs-full-steps', [readHistory, ...rw(fullArtifacts.arn)]);
-identity('recs-full', 'recs-full-trainer', [readHistory, ...rw(fullArtifacts.arn), allow(['s3:PutObject', 's3:GetObject'], ['arn:aws:s3:::acme-ml-checkpoints/recs/full/*'])]);
-identity('recs-full', 'recs-full-promoter', [...rw(fullArtifacts.arn), allow(['s3:PutObject'], [`${models}/recs/versions/*`])]);
-const rollout = eventQueue(infra, 'rollout', 'acme-ml-recs-train-recs-rollout', 'acme-ml-models', 'recs/versions/*/_APPROVED.json');
+const readHistory = readPrefix('arn:aws:s3:::acme-ml-data', 'recs/history/');
+identity('recs-full', 'recs-full-steps', [...readHistory, ...rwBucket(fullArtifacts.arn)]);
+identity('recs-full', 'recs-full-trainer', [...readHistory, ...rwBucket(fullArtifacts.arn), ...rwPrefix('arn:aws:s3:::acme-ml-checkpoints', 'recs/full/')]);
+identity('recs-full', 'recs-full-promoter', [...rwBucket(fullArtifacts.arn), ...rwPrefix(models, 'recs/versions/')]);
+const rollout = eventQueue(infra, 'rollout', 'acme-ml-recs-train-recs-rollout', 'acme-ml-recs-train-recs-rollout',
+  'New approved versions under s3://acme-ml-models/recs/versions/ roll InferenceService recs/recs on acme-ml/prod', 'acme-ml-models', 'recs/versions/*/_APPROVED.json');
 identity('recs', 'recs-rollout', [allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [rollout.arn])]);
 new TerraformOutput(infra, 'ClusterName', { value: cluster.name });
 new TerraformOutput(infra, 'ClusterEndpoint', { value: cluster.endpoint });
@@ -365,13 +404,9 @@ new TerraformOutput(infra, 'ClusterEndpoint', { value: cluster.endpoint });
 const aws = stack('acme-ml-aws-us-east-1');
 new AwsProvider(aws, 'aws', { region, defaultTags: [{ tags }] });
 const labArtifacts = secureBucket(aws, 'recs-train-artifacts', 'acme-ml-recs-train-');
-const retrain = bucketQueue(aws, 'retrain', 'acme-ml-recs-train-retrain', 'acme-ml-data', 'recs/events/', '.parquet');
+const retrain = eventQueue(aws, 'retrain', 'acme-ml-recs-train-retrain', 'acme-ml-recs-train-retrain-new-objects',
+  'New objects in s3://acme-ml-data/recs/events/*.parquet for acme-ml/lab/recs-train', 'acme-ml-data', 'recs/events/*.parquet');
 // What the identity behind the lab's credentials secret needs, as a managed policy to attach to it.
-const rwPrefix = (bucketArn: string, prefix: string) => [
-  { ...allow(['s3:ListBucket'], [bucketArn]), Condition: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } } },
-  allow(['s3:GetObject'], [`${bucketArn}/${prefix}*`]),
-  allow(['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [`${bucketArn}/${prefix}*`]),
-];
 const labPolicy = new IamPolicy(aws, 'lab-credentials-policy', {
   name: 'acme-ml-lab-recs-train-aws-training-credentials',
   description: 'What the workloads on cluster lab (platform acme-ml) that use the identity whose keys secret recs-train/aws-training-credentials holds need; attach it to that identity',
@@ -429,7 +464,11 @@ const release = (
     ...extra,
   });
 const kueueValues = { managerConfig: { controllerManagerConfigYaml: json({ apiVersion: 'config.kueue.x-k8s.io/v1beta2', kind: 'Configuration', waitForPodsReady: { timeout: '900s', blockAdmission: true } }) } };
-const argoValues = { crds: { install: true, full: true }, workflow: { serviceAccount: { create: false }, rbac: { create: false } } };
+const argoValues = {
+  crds: { install: true, full: false },
+  executor: { securityContext: { runAsNonRoot: true, runAsUser: 8737, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } },
+  workflow: { serviceAccount: { create: false }, rbac: { create: false } },
+};
 const trainingAddons = (s: Construct) => {
   release(s, 'argo-workflows', 'argo-workflows', 'argo-workflows', '1.0.18', 'argo', argoValues);
   release(s, 'jobset', 'jobset', 'jobset', '0.12.0', 'jobset-system');
@@ -508,7 +547,15 @@ function pipeline(p: PipelineSpec): void {
   const n = p.name;
   const [workers, gpus] = p.gang;
   ns(p.scope, n);
-  for (const account of ['executor', 'launcher', 'promoter', 'steps', 'trainer', 'trigger']) sa(p.scope, `${n}-${account}`, n);
+  const accounts = ['executor', 'launcher', 'promoter', 'steps', 'trainer', 'trigger', ...(p.promoteInCluster ? ['roller'] : [])];
+  for (const account of accounts) sa(p.scope, `${n}-${account}`, n);
+  // Argo's executor and the launcher read their tokens from long-lived secrets.
+  for (const account of ['executor', 'launcher', ...(p.promoteInCluster ? ['roller'] : [])]) {
+    k8s(p.scope, 'v1', 'Secret', `${n}-${account}.service-account-token`, n, {
+      metadata: { name: `${n}-${account}.service-account-token`, namespace: n, labels, annotations: { 'kubernetes.io/service-account.name': `${n}-${account}` } },
+      type: 'kubernetes.io/service-account-token',
+    });
+  }
   const accountRules: Record<string, object[]> = {
     executor: [{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }],
     launcher: [{ apiGroups: ['jobset.x-k8s.io'], resources: ['jobsets'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] }],
@@ -520,7 +567,7 @@ function pipeline(p: PipelineSpec): void {
   }
   if (p.promoteInCluster) {
     role(p.scope, `${n}-promote`, 'recs', [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], resourceNames: ['recs'], verbs: ['get', 'patch'] }]);
-    binding(p.scope, `${n}-promote`, 'recs', `${n}-promoter`, n);
+    binding(p.scope, `${n}-promote`, 'recs', `${n}-roller`, n);
   }
   defaultDeny(p.scope, n);
   netpol(p.scope, `${n}-egress`, n, { podSelector: { matchLabels: { 'cdktf-ai-infra/pipeline': n } }, policyTypes: ['Egress'], egress: [{}] });
@@ -602,7 +649,14 @@ function pipeline(p: PipelineSpec): void {
         step('eval'),
         { name: 'gate', script: { image: 'docker.io/library/python:3.13-slim', command: ['python3'], env: [{ name: 'GATES', value: '[{"metric":"ndcg@10","operator":">=","threshold":0.31}]' }], source: 'import json, os' } },
         step('publish-model', { serviceAccountName: `${n}-promoter` }),
-        ...(p.promoteInCluster ? [{ name: 'roll-endpoint', container: { image: 'registry.k8s.io/kubectl:v1.33.0', args: ['patch', 'inferenceservice', 'recs'] } }] : []),
+        ...(p.promoteInCluster ? [{
+          name: 'roll-endpoint',
+          serviceAccountName: `${n}-roller`,
+          automountServiceAccountToken: false,
+          executor: { serviceAccountName: `${n}-roller` },
+          inputs: { parameters: [{ name: 'version-uri' }] },
+          resource: { action: 'patch', mergeStrategy: 'merge', manifest: json({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'recs', namespace: 'recs' }, spec: { predictor: { canaryTrafficPercent: 100, model: { storageUri: '{{inputs.parameters.version-uri}}' } } } }) },
+        }] : []),
       ],
     },
   });
@@ -617,15 +671,23 @@ function pipeline(p: PipelineSpec): void {
 const prodAddons = stack('acme-ml-prod-addons');
 eksProviders(prodAddons);
 trainingAddons(prodAddons);
-release(prodAddons, 'cert-manager', 'cert-manager', 'cert-manager', 'v1.17.0', 'cert-manager', { crds: { enabled: true } });
+release(prodAddons, 'cert-manager', 'cert-manager', 'cert-manager', 'v1.19.6', 'cert-manager', { crds: { enabled: true } });
 release(prodAddons, 'cluster-autoscaler', 'cluster-autoscaler', 'cluster-autoscaler', '9.59.0', 'kube-system', {
-  cloudProvider: 'aws', awsRegion: region, autoDiscovery: { clusterName: name }, rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
+  cloudProvider: 'aws',
+  awsRegion: region,
+  autoDiscovery: { clusterName: name },
+  rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
+  nodeSelector: { 'cdktf-ai-infra/node-role': 'system' },
+  extraArgs: { 'expander': 'least-waste', 'balance-similar-node-groups': true, 'skip-nodes-with-local-storage': false },
 });
 release(prodAddons, 'kserve-crd', 'kserve', 'kserve-crd', 'v0.20.0', 'kserve');
-release(prodAddons, 'kserve-localmodel-crd', 'kserve', 'kserve-localmodel-crd', 'v0.20.0', 'kserve');
 const karpenterCrd = release(prodAddons, 'karpenter-crd', 'karpenter', 'karpenter-crd', '1.14.1', 'kube-system');
 release(prodAddons, 'karpenter', 'karpenter', 'karpenter', '1.14.1', 'kube-system', {
-  settings: { clusterName: name, interruptionQueue: interruption.name }, serviceAccount: { create: true, name: 'karpenter' }, replicas: 2,
+  settings: { clusterName: name, interruptionQueue: interruption.name },
+  serviceAccount: { create: true, name: 'karpenter' },
+  replicas: 2,
+  nodeSelector: { 'cdktf-ai-infra/node-role': 'system' },
+  controller: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
 }, { skipCrds: true, dependsOn: [karpenterCrd] });
 release(prodAddons, 'knative-operator', 'knative-operator', 'knative-operator', 'v1.23.0', 'knative-operator');
 release(prodAddons, 'nvidia-device-plugin', 'nvidia-device-plugin', 'nvidia-device-plugin', '0.20.0', 'nvidia-device-plugin', {
@@ -647,21 +709,9 @@ const knative = k8s(prodWorkloads, 'operator.knative.dev/v1beta1', 'KnativeServi
   spec: { config: { autoscaler: { 'allow-zero-initial-scale': 'true' }, features: { 'kubernetes.podspec-nodeselector': 'enabled', 'kubernetes.podspec-tolerations': 'enabled' } } },
 });
 knative.addOverride('depends_on', [`kubernetes_manifest.${knativeNs.friendlyUniqueId}`]);
-const kserve = release(prodWorkloads, 'kserve', 'kserve', 'kserve-resources', 'v0.20.0', 'kserve', {
-  kserve: { controller: { deploymentMode: 'Knative', gateway: { disableIstioVirtualHost: true, disableIngressCreation: true } }, localmodel: { enabled: true } },
+release(prodWorkloads, 'kserve', 'kserve', 'kserve-resources', 'v0.20.0', 'kserve', {
+  kserve: { controller: { deploymentMode: 'Knative', gateway: { disableIstioVirtualHost: true, disableIngressCreation: true } } },
 }, { dependsOn: [knative] });
-release(prodWorkloads, 'kserve-localmodel', 'kserve', 'kserve-localmodel-resources', 'v0.20.0', 'kserve', {
-  localmodel: { nodeAgent: { tolerations: gpuToleration } },
-}, { dependsOn: [kserve] });
-k8s(prodWorkloads, 'serving.kserve.io/v1alpha1', 'LocalModelNodeGroup', 'l4-shared', undefined, {
-  spec: {
-    storageLimit: '200Gi',
-    persistentVolumeClaimSpec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'local-storage', volumeMode: 'Filesystem' },
-    persistentVolumeSpec: { accessModes: ['ReadWriteOnce'], capacity: { storage: '10Gi' }, local: { path: '/models' }, storageClassName: 'local-storage', volumeMode: 'Filesystem' },
-  },
-});
-ns(prodWorkloads, 'kserve-localmodel-jobs', 'baseline');
-sa(prodWorkloads, 'recs-cache', 'kserve-localmodel-jobs');
 
 // The recs endpoint.
 ns(prodWorkloads, 'recs', 'baseline');
@@ -725,9 +775,6 @@ const recsService = k8s(prodWorkloads, 'serving.kserve.io/v1beta1', 'InferenceSe
   },
 });
 recsService.putFieldManager({ forceConflicts: true });
-k8s(prodWorkloads, 'serving.kserve.io/v1alpha1', 'LocalModelCache', 'recs', undefined, {
-  spec: { sourceModelUri: 's3://acme-ml-models/recs/current/', modelSize: '4Gi', nodeGroups: ['l4-shared'], serviceAccountName: 'recs-cache' },
-});
 k8s(prodWorkloads, 'apps/v1', 'DaemonSet', 'recs-image-pre-pull', 'recs', {
   spec: {
     selector: { matchLabels: { 'app.kubernetes.io/name': 'recs-image-pre-pull' } },
