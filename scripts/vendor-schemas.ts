@@ -92,13 +92,14 @@ function main(): void {
 export const PROVIDERS = ['kubernetes', 'helm'];
 
 export function vendorProviderSchemas(from: string, out: string): string[] {
-  fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
+  // Replace the documents; SOURCES.md stays.
+  for (const old of fs.readdirSync(out).filter((n) => n.endsWith('.json.gz'))) fs.rmSync(path.join(out, old));
   const lines: string[] = [];
   for (const name of fs.readdirSync(from).filter((n) => PROVIDERS.some((p) => n.startsWith(`${p}-`)) && n.endsWith('.json.gz')).sort()) {
     const raw = fs.readFileSync(path.join(from, name));
     const doc = JSON.parse(zlib.gunzipSync(raw).toString('utf8'));
-    const text = JSON.stringify(stripProviderDocs(doc));
+    const text = JSON.stringify(withoutDocs(doc, PROVIDER_DOCS));
     const gz = zlib.gzipSync(text, { level: 9 });
     // gzip embeds no time stamp here (Node writes mtime 0), so the bytes are deterministic.
     fs.writeFileSync(path.join(out, name), gz);
@@ -108,14 +109,6 @@ export function vendorProviderSchemas(from: string, out: string): string[] {
   return lines;
 }
 
-/** A provider schema document without its documentation strings. */
-function stripProviderDocs(value: any): any {
-  if (Array.isArray(value)) return value.map(stripProviderDocs);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value)
-    .filter(([k, v]) => !(['description', 'description_kind', 'deprecated'].includes(k) && typeof v !== 'object'))
-    .map(([k, v]) => [k, stripProviderDocs(v)]));
-}
 
 /** Writes the trimmed set into `out` (replacing its k8s/ and crds/) and returns what it wrote. */
 export function vendor(from: string, out: string): Written[] {
@@ -145,7 +138,7 @@ export function vendor(from: string, out: string): Written[] {
     if (isCoreV1) roots.push(OBJECT_META);
     if (!roots.length) continue;
     const keep = refClosure(schemas, roots);
-    const trimmed = { components: { schemas: Object.fromEntries([...keep].sort().map((c) => [c, stripDescriptions(schemas[c])])) } };
+    const trimmed = { components: { schemas: Object.fromEntries([...keep].sort().map((c) => [c, withoutDocs(schemas[c], SCHEMA_DOCS)])) } };
     const file = `k8s/${name}`;
     for (const k of kinds) index[k] = { file, component: roots[kinds.indexOf(k)] };
     written.push(write(out, file, trimmed, source, kinds));
@@ -174,7 +167,7 @@ export function vendor(from: string, out: string): Written[] {
               name: v.name,
               served: v.served,
               storage: v.storage,
-              schema: { openAPIV3Schema: stripDescriptions(v.schema?.openAPIV3Schema) },
+              schema: { openAPIV3Schema: withoutDocs(v.schema?.openAPIV3Schema, SCHEMA_DOCS) },
             })),
           },
         };
@@ -209,17 +202,23 @@ function refClosure(schemas: Record<string, any>, roots: string[]): Set<string> 
   return seen;
 }
 
-/** A copy without `description` keys of schema objects (property names called "description" stay). */
-function stripDescriptions(schema: any, isPropertiesMap = false): any {
-  if (Array.isArray(schema)) return schema.map((s) => stripDescriptions(s));
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(schema)) {
-    if (k === 'description' && !isPropertiesMap && typeof v === 'string') continue;
-    out[k] = stripDescriptions(v, k === 'properties' || k === 'patternProperties' || k === 'definitions');
-  }
-  return out;
+/**
+ * A copy without documentation strings: the keys in `keys` whose value is a string (or boolean) are
+ * dropped. A property or attribute that happens to be named like one of them has an object (its
+ * schema) as value and stays.
+ */
+function withoutDocs(value: any, keys: ReadonlySet<string>): any {
+  if (Array.isArray(value)) return value.map((v) => withoutDocs(v, keys));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value)
+    .filter(([k, v]) => !(keys.has(k) && (v === null || typeof v !== 'object')))
+    .map(([k, v]) => [k, withoutDocs(v, keys)]));
 }
+
+/** JSON Schema documentation (CRDs, OpenAPI documents). */
+const SCHEMA_DOCS = new Set(['description']);
+/** Provider schema documentation (`terraform providers schema -json`). */
+const PROVIDER_DOCS = new Set(['description', 'description_kind', 'deprecated']);
 
 function write(out: string, file: string, content: unknown, source: string, kinds: string[]): Written {
   const target = path.join(out, file);
